@@ -12,6 +12,7 @@ export async function implementations(): Promise<V3Implementation[]> {
   const list: V3Implementation[] = [];
   const ref = await import("../../core-wasm/reference/mod.ts");
   list.push(ref.referenceImplementation);
-  // The WASM implementation is appended here once core-wasm/mod.ts exists.
+  const wasm = await import("../../core-wasm/mod.ts");
+  list.push(await wasm.loadCore());
   return list;
 }

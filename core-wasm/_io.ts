@@ -1,0 +1,124 @@
+/**
+ * The bigint <-> limb boundary: reads and writes the 16 U256 slots of
+ * core.wasm's IO block through typed-array views. Values that fit in 64 bits
+ * (most amounts, every tick-sized number) cross with a single typed-array
+ * access; wider ones are split/joined with shifts. Views are rebuilt when the
+ * wasm memory grows.
+ *
+ * @module
+ */
+import type { CoreExports } from "./_loader.ts";
+import { V3MathError } from "./errors.ts";
+import { STATUS_CODES, STATUS_TEXT } from "./_status.ts";
+
+const TWO64 = 1n << 64n;
+const MASK64 = TWO64 - 1n;
+
+/** Limb access to the IO block of one core.wasm instance. */
+export class LimbIO {
+  readonly core: CoreExports;
+  #ptr: number;
+  #buffer: ArrayBuffer | null = null;
+  #u64!: BigUint64Array;
+  #i64!: BigInt64Array;
+  #u32!: Uint32Array;
+  #i32!: Int32Array;
+
+  constructor(core: CoreExports) {
+    this.core = core;
+    this.#ptr = core.ioPtr();
+    this.#refresh();
+  }
+
+  #refresh(): void {
+    const buf = this.core.memory.buffer;
+    if (buf === this.#buffer) return;
+    this.#buffer = buf;
+    this.#u64 = new BigUint64Array(buf, this.#ptr, 64);
+    this.#i64 = new BigInt64Array(buf, this.#ptr, 64);
+    this.#u32 = new Uint32Array(buf, this.#ptr, 128);
+    this.#i32 = new Int32Array(buf, this.#ptr, 128);
+  }
+
+  /** Call after any wasm call that may have grown memory. */
+  sync(): void {
+    if (this.core.memory.buffer !== this.#buffer) this.#refresh();
+  }
+
+  /** Writes x (any value in [-2^255, 2^256)) into slot i, two's complement. */
+  put(i: number, x: bigint): void {
+    if (i === 0 && this.core.memory.buffer !== this.#buffer) this.#refresh();
+    const u = this.#u64;
+    const o = i << 2;
+    if (x >= 0n && x <= MASK64) {
+      u[o] = x;
+      u[o + 1] = 0n;
+      u[o + 2] = 0n;
+      u[o + 3] = 0n;
+    } else {
+      u[o] = x;
+      u[o + 1] = x >> 64n;
+      u[o + 2] = x >> 128n;
+      u[o + 3] = x >> 192n;
+    }
+  }
+
+  /** Slot i as an unsigned value in [0, 2^256). */
+  getU(i: number): bigint {
+    const w = this.#u32;
+    const o = i << 3;
+    const u = this.#u64;
+    const l = i << 2;
+    if ((w[o + 4] | w[o + 5] | w[o + 6] | w[o + 7]) === 0) {
+      if ((w[o + 2] | w[o + 3]) === 0) return u[l];
+      return (u[l + 1] << 64n) | u[l];
+    }
+    return (u[l + 3] << 192n) | (u[l + 2] << 128n) | (u[l + 1] << 64n) | u[l];
+  }
+
+  /** Slot i as a signed (two's complement int256) value. */
+  getS(i: number): bigint {
+    const w = this.#i32;
+    const o = i << 3;
+    const top = w[o + 7];
+    if (top >= 0) return this.getU(i);
+    if ((w[o + 2] & w[o + 3] & w[o + 4] & w[o + 5] & w[o + 6] & top) === -1 && w[o + 1] < 0) {
+      return this.#i64[i << 2];
+    }
+    return this.getU(i) - (1n << 256n);
+  }
+
+  /** Limb k (0..3) of slot i as a small signed number (for packed ints). */
+  getI32(i: number, k: number): number {
+    return this.#i32[(i << 3) + (k << 1)];
+  }
+}
+
+/** Turns a nonzero core.wasm status into the contract's typed error. */
+export function statusError(status: number, fn: string, detail: string): V3MathError {
+  const code = STATUS_CODES[status] ?? `STATUS_${status}`;
+  const what = STATUS_TEXT[code] ?? "the contract would revert";
+  return new V3MathError(code, fn, detail ? `${what}: ${detail}` : what);
+}
+
+/**
+ * Throws a TypeError unless x is an integer in [min, max]; names the
+ * function, the argument and the value.
+ */
+export function checkRange(fn: string, arg: string, x: bigint, min: bigint, max: bigint): void {
+  if (typeof x !== "bigint") {
+    throw new TypeError(`Cannot ${fn}: ${arg} must be a bigint, got ${typeof x} ${String(x)}`);
+  }
+  if (x < min || x > max) {
+    throw new RangeError(`Cannot ${fn}: ${arg} ${x} is outside [${min}, ${max}]`);
+  }
+}
+
+/** Type bounds for checkRange. */
+export const U256_MAX = (1n << 256n) - 1n;
+export const U160_MAX = (1n << 160n) - 1n;
+export const U128_MAX = (1n << 128n) - 1n;
+export const I256_MIN = -(1n << 255n);
+export const I256_MAX = (1n << 255n) - 1n;
+export const I128_MIN = -(1n << 127n);
+export const I128_MAX = (1n << 127n) - 1n;

@@ -1,0 +1,250 @@
+// SqrtPriceMath: next sqrt price from an input/output amount and the token
+// amounts between two prices, with the contract's rounding in each case
+// (amounts owed to the pool round up, amounts paid out round down; the price
+// moves the least it may for an input and the most for an output).
+import {
+  add,
+  cmp,
+  copy,
+  divmod,
+  eq,
+  isNeg,
+  isZero,
+  mul,
+  neg,
+  setLimbs,
+  setZero,
+  shl,
+  shr,
+  staticU256,
+  sub,
+  U256,
+  WIDE_HI,
+  WIDE_LO,
+  fitsBits,
+} from "./u256";
+import { divRoundingUp, mulDiv, mulDivInexact, mulDivRoundingUp } from "./full_math";
+import { E_OVERFLOW, E_PRICE_BOUND, E_PRICE_ZERO, fail, status } from "./status";
+
+export const Q96 = staticU256();
+setLimbs(Q96, 0, 0x100000000, 0, 0);
+
+const NUM1 = staticU256();
+const PROD = staticU256();
+const DEN = staticU256();
+const TMP = staticU256();
+const TMP2 = staticU256();
+
+/** o = getNextSqrtPriceFromAmount0RoundingUp(sqrtP, L, amount, add). */
+export function nextSqrtPriceFromAmount0RoundingUp(
+  o: U256,
+  sqrtPX96: U256,
+  liquidity: U256,
+  amount: U256,
+  isAdd: bool,
+): void {
+  if (isZero(amount)) {
+    copy(o, sqrtPX96);
+    return;
+  }
+  shl(NUM1, liquidity, 96);
+  const overflowed = mul(PROD, amount, sqrtPX96);
+  if (isAdd) {
+    if (!overflowed) {
+      const carry = add(DEN, NUM1, PROD);
+      if (!carry) {
+        mulDivRoundingUp(o, NUM1, sqrtPX96, DEN);
+        return;
+      }
+    }
+    // divRoundingUp(numerator1, numerator1 / sqrtPX96 + amount)
+    divmod(TMP, null, NUM1, sqrtPX96);
+    if (add(TMP, TMP, amount)) {
+      fail(E_OVERFLOW);
+      setZero(o);
+      return;
+    }
+    divRoundingUp(o, NUM1, TMP);
+  } else {
+    // require(product / amount == sqrtPX96 && numerator1 > product)
+    if (overflowed || cmp(NUM1, PROD) <= 0) {
+      fail(E_PRICE_BOUND);
+      setZero(o);
+      return;
+    }
+    sub(DEN, NUM1, PROD);
+    mulDivRoundingUp(o, NUM1, sqrtPX96, DEN);
+    if (!fitsBits(o, 160)) {
+      fail(E_OVERFLOW);
+      setZero(o);
+    }
+  }
+}
+
+/** o = getNextSqrtPriceFromAmount1RoundingDown(sqrtP, L, amount, add). */
+export function nextSqrtPriceFromAmount1RoundingDown(
+  o: U256,
+  sqrtPX96: U256,
+  liquidity: U256,
+  amount: U256,
+  isAdd: bool,
+): void {
+  const small = fitsBits(amount, 160);
+  if (isAdd) {
+    if (small) {
+      shl(TMP, amount, 96);
+      divmod(TMP, null, TMP, liquidity);
+    } else {
+      mulDiv(TMP, amount, Q96, liquidity);
+    }
+    if (add(o, sqrtPX96, TMP) || !fitsBits(o, 160)) {
+      fail(E_OVERFLOW);
+      setZero(o);
+    }
+  } else {
+    if (small) {
+      shl(TMP2, amount, 96);
+      divRoundingUp(TMP, TMP2, liquidity);
+    } else {
+      mulDivRoundingUp(TMP, amount, Q96, liquidity);
+    }
+    if (cmp(sqrtPX96, TMP) <= 0) {
+      fail(E_PRICE_BOUND);
+      setZero(o);
+      return;
+    }
+    sub(o, sqrtPX96, TMP);
+  }
+}
+
+/** o = getNextSqrtPriceFromInput. */
+export function getNextSqrtPriceFromInput(
+  o: U256,
+  sqrtPX96: U256,
+  liquidity: U256,
+  amountIn: U256,
+  zeroForOne: bool,
+): void {
+  if (isZero(sqrtPX96) || isZero(liquidity)) {
+    fail(E_PRICE_ZERO);
+    setZero(o);
+    return;
+  }
+  if (zeroForOne) nextSqrtPriceFromAmount0RoundingUp(o, sqrtPX96, liquidity, amountIn, true);
+  else nextSqrtPriceFromAmount1RoundingDown(o, sqrtPX96, liquidity, amountIn, true);
+}
+
+/** o = getNextSqrtPriceFromOutput. */
+export function getNextSqrtPriceFromOutput(
+  o: U256,
+  sqrtPX96: U256,
+  liquidity: U256,
+  amountOut: U256,
+  zeroForOne: bool,
+): void {
+  if (isZero(sqrtPX96) || isZero(liquidity)) {
+    fail(E_PRICE_ZERO);
+    setZero(o);
+    return;
+  }
+  if (zeroForOne) nextSqrtPriceFromAmount1RoundingDown(o, sqrtPX96, liquidity, amountOut, false);
+  else nextSqrtPriceFromAmount0RoundingUp(o, sqrtPX96, liquidity, amountOut, false);
+}
+
+const SA = staticU256();
+const SB = staticU256();
+const N2 = staticU256();
+
+/** o = getAmount0Delta(sqrtA, sqrtB, uint128 liquidity, roundUp). */
+export function getAmount0Delta(
+  o: U256,
+  sqrtRatioAX96: U256,
+  sqrtRatioBX96: U256,
+  liquidity: U256,
+  roundUp: bool,
+): void {
+  if (cmp(sqrtRatioAX96, sqrtRatioBX96) > 0) {
+    copy(SA, sqrtRatioBX96);
+    copy(SB, sqrtRatioAX96);
+  } else {
+    copy(SA, sqrtRatioAX96);
+    copy(SB, sqrtRatioBX96);
+  }
+  if (isZero(SA)) {
+    fail(E_PRICE_ZERO);
+    setZero(o);
+    return;
+  }
+  shl(NUM1, liquidity, 96);
+  sub(N2, SB, SA);
+  if (roundUp) {
+    mulDivRoundingUp(TMP, NUM1, N2, SB);
+    divRoundingUp(o, TMP, SA);
+  } else {
+    mulDiv(TMP, NUM1, N2, SB);
+    divmod(o, null, TMP, SA);
+  }
+}
+
+/** o = getAmount1Delta(sqrtA, sqrtB, uint128 liquidity, roundUp). */
+export function getAmount1Delta(
+  o: U256,
+  sqrtRatioAX96: U256,
+  sqrtRatioBX96: U256,
+  liquidity: U256,
+  roundUp: bool,
+): void {
+  if (cmp(sqrtRatioAX96, sqrtRatioBX96) > 0) sub(N2, sqrtRatioAX96, sqrtRatioBX96);
+  else sub(N2, sqrtRatioBX96, sqrtRatioAX96);
+  // mulDiv(liquidity, diff, Q96): a shift, with an exact remainder check
+  if (roundUp) mulDivRoundingUp(o, liquidity, N2, Q96);
+  else mulDiv(o, liquidity, N2, Q96);
+}
+
+const LABS = staticU256();
+
+/**
+ * o = getAmount0Delta(sqrtA, sqrtB, int128 liquidity) as int256: negative
+ * liquidity gives -(rounded down), positive gives +(rounded up).
+ */
+export function getAmount0DeltaSigned(
+  o: U256,
+  sqrtRatioAX96: U256,
+  sqrtRatioBX96: U256,
+  liquidity: U256,
+): void {
+  if (isNeg(liquidity)) {
+    neg(LABS, liquidity);
+    getAmount0Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, false);
+    checkInt256(o);
+    neg(o, o);
+  } else {
+    getAmount0Delta(o, sqrtRatioAX96, sqrtRatioBX96, liquidity, true);
+    checkInt256(o);
+  }
+}
+
+/** o = getAmount1Delta(sqrtA, sqrtB, int128 liquidity) as int256. */
+export function getAmount1DeltaSigned(
+  o: U256,
+  sqrtRatioAX96: U256,
+  sqrtRatioBX96: U256,
+  liquidity: U256,
+): void {
+  if (isNeg(liquidity)) {
+    neg(LABS, liquidity);
+    getAmount1Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, false);
+    checkInt256(o);
+    neg(o, o);
+  } else {
+    getAmount1Delta(o, sqrtRatioAX96, sqrtRatioBX96, liquidity, true);
+    checkInt256(o);
+  }
+}
+
+// SafeCast.toInt256: the uint256 must be below 2^255.
+// @ts-ignore: decorator
+@inline
+function checkInt256(v: U256): void {
+  if (isNeg(v)) fail(E_OVERFLOW);
+}

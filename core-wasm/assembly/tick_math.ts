@@ -1,0 +1,217 @@
+// TickMath: sqrt(1.0001^tick) * 2^96 and its inverse, bit-exact with the
+// contract's definition. getSqrtRatioAtTick multiplies a Q128.128 constant
+// 2^128/sqrt(1.0001)^(2^i) for each set bit i of |tick| (the running ratio
+// stays below 2^128, so two limbs suffice), inverts for positive ticks and
+// rounds up to Q64.96. getTickAtSqrtRatio takes a base-2 log by repeated
+// squaring (14 fraction bits), scales it to base sqrt(1.0001) and chooses
+// between the two candidate ticks the log's error bound leaves.
+import {
+  add,
+  bitLength,
+  cmp,
+  copy,
+  divWide,
+  mul64,
+  mulHi,
+  mulWide,
+  setLimbs,
+  setZero,
+  shl,
+  shr,
+  staticU256,
+  sub,
+  U256,
+  WIDE_HI,
+  WIDE_LO,
+} from "./u256";
+import { E_R, E_T, fail } from "./status";
+
+export const MIN_TICK: i32 = -887272;
+export const MAX_TICK: i32 = 887272;
+
+/** MIN_SQRT_RATIO = 4295128739 */
+export const MIN_SQRT_RATIO = staticU256();
+/** MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342 */
+export const MAX_SQRT_RATIO = staticU256();
+setLimbs(MIN_SQRT_RATIO, 4295128739, 0, 0, 0);
+setLimbs(MAX_SQRT_RATIO, 0x5d951d5263988d26, 0xefd1fc6a50648849, 0x00000000fffd8963, 0);
+
+// (lo, hi) limbs of the multiplier for bit i of |tick|.
+const K: StaticArray<u64> = [
+  0xaa2d162d1a594001, 0xfffcb933bd6fad37, // bit 0
+  0x59a46990580e213a, 0xfff97272373d4132, // bit 1
+  0xef12357cf3c7fdcc, 0xfff2e50f5f656932, // bit 2
+  0x1c3624eaa0941cd0, 0xffe5caca7e10e4e6, // bit 3
+  0xc9db58835c926644, 0xffcb9843d60f6159, // bit 4
+  0x472e6896dfb254c0, 0xff973b41fa98c081, // bit 5
+  0x43ec78b326b52861, 0xff2ea16466c96a38, // bit 6
+  0x11c461f1969c3053, 0xfe5dee046a99a2a8, // bit 7
+  0xdcffc83b479aa3a4, 0xfcbe86c7900a88ae, // bit 8
+  0x6f2b074cf7815e54, 0xf987a7253ac41317, // bit 9
+  0x940c7a398e4b70f3, 0xf3392b0822b70005, // bit 10
+  0x43b29c7fa6e889d9, 0xe7159475a2c29b74, // bit 11
+  0x845ad8f792aa5825, 0xd097f3bdfd2022b8, // bit 12
+  0x8a65dc1f90e061e5, 0xa9f746462d870fdf, // bit 13
+  0x90bb3df62baf32f7, 0x70d869a156d2a1b8, // bit 14
+  0x81231505542fcfa6, 0x31be135f97d08fd9, // bit 15
+  0xc677de54f3e99bc9, 0x09aa508b5b7a84e1, // bit 16
+  0x6699c329225ee604, 0x005d6af8dedb8119, // bit 17
+  0x1ea926041bedfe98, 0x00002216e584f5fa, // bit 18
+  0x91f7dc42444e8fa2, 0x00000000048a1703, // bit 19
+];
+
+const RATIO = staticU256();
+const Q = staticU256();
+
+/**
+ * o = getSqrtRatioAtTick(tick) (fails E_T outside [MIN_TICK, MAX_TICK]).
+ */
+export function getSqrtRatioAtTick(o: U256, tick: i32): void {
+  if (tick < MIN_TICK || tick > MAX_TICK) {
+    fail(E_T);
+    setZero(o);
+    return;
+  }
+  const absTick: u32 = <u32>(tick < 0 ? -tick : tick);
+  // ratio as (hi, lo) below 2^128, or exactly 2^128 while `one` is set.
+  let lo: u64 = 0;
+  let hi: u64 = 0;
+  let one = true;
+  for (let i = 0; i < 20; i++) {
+    if ((absTick & (<u32>1 << <u32>i)) == 0) continue;
+    const kLo = unchecked(K[i * 2]);
+    const kHi = unchecked(K[i * 2 + 1]);
+    if (one) {
+      lo = kLo;
+      hi = kHi;
+      one = false;
+      continue;
+    }
+    // (hi:lo * kHi:kLo) >> 128: the top two limbs of the 256-bit product.
+    const p00 = mul64(lo, kLo);
+    const h00 = mulHi;
+    const p01 = mul64(lo, kHi);
+    const h01 = mulHi;
+    const p10 = mul64(hi, kLo);
+    const h10 = mulHi;
+    const p11 = mul64(hi, kHi);
+    const h11 = mulHi;
+    // limb1 = h00 + p01 + p10 (carries into limb2)
+    let s1 = h00 + p01;
+    let c: u64 = s1 < p01 ? 1 : 0;
+    s1 += p10;
+    c += s1 < p10 ? 1 : 0;
+    // limb2 = h01 + h10 + p11 + c
+    let s2 = h01 + h10;
+    let c2: u64 = s2 < h10 ? 1 : 0;
+    s2 += p11;
+    c2 += s2 < p11 ? 1 : 0;
+    s2 += c;
+    c2 += s2 < c ? 1 : 0;
+    lo = s2;
+    hi = h11 + c2;
+  }
+  if (tick > 0) {
+    if (one) {
+      // type(uint256).max / 2^128 = 2^128 - 1
+      setLimbs(RATIO, 0xffffffffffffffff, 0xffffffffffffffff, 0, 0);
+    } else {
+      setLimbs(WIDE_LO, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff);
+      setZero(WIDE_HI);
+      setLimbs(Q, lo, hi, 0, 0);
+      divWide(RATIO, null, null, Q);
+    }
+  } else if (one) {
+    setLimbs(RATIO, 0, 0, 1, 0);
+  } else {
+    setLimbs(RATIO, lo, hi, 0, 0);
+  }
+  // round up from Q128.128 to Q64.96
+  const roundUp: u64 = (RATIO.l0 & 0xffffffff) != 0 ? 1 : 0;
+  const r0 = (RATIO.l0 >> 32) | (RATIO.l1 << 32);
+  const r1 = (RATIO.l1 >> 32) | (RATIO.l2 << 32);
+  const r2 = (RATIO.l2 >> 32) | (RATIO.l3 << 32);
+  // + roundUp (never carries past 160 bits for valid ticks)
+  const s0 = r0 + roundUp;
+  const c0: u64 = s0 < r0 ? 1 : 0;
+  const s1 = r1 + c0;
+  const c1: u64 = c0 && s1 == 0 ? 1 : 0;
+  setLimbs(o, s0, s1, r2 + c1, 0);
+}
+
+// log_2 -> log_sqrt(1.0001) scaling and the error-bound offsets (Q128.128).
+const LOG_SQRT10001 = staticU256(); // 255738958999603826347141
+const TICK_LOW_OFFSET = staticU256(); // 3402992956809132418596140100660247210
+const TICK_HI_OFFSET = staticU256(); // 291339464771989622907027621153398088495
+setLimbs(LOG_SQRT10001, 0xa301d71055774c85, 0x0000000000003627, 0, 0);
+setLimbs(TICK_LOW_OFFSET, 0x5af012a19d003aaa, 0x028f6481ab7f045a, 0, 0);
+setLimbs(TICK_HI_OFFSET, 0x455e260799a0632f, 0xdb2df09e81959a81, 0, 0);
+
+const LOG2 = staticU256();
+const T1 = staticU256();
+const T2 = staticU256();
+const CHECK = staticU256();
+
+/** getTickAtSqrtRatio (fails E_R unless MIN_SQRT_RATIO <= p < MAX_SQRT_RATIO). */
+export function getTickAtSqrtRatio(sqrtPriceX96: U256): i32 {
+  if (cmp(sqrtPriceX96, MIN_SQRT_RATIO) < 0 || cmp(sqrtPriceX96, MAX_SQRT_RATIO) >= 0) {
+    fail(E_R);
+    return 0;
+  }
+  // ratio = sqrtPriceX96 << 32 (a Q128.128 number below 2^192)
+  shl(T1, sqrtPriceX96, 32);
+  const msb = bitLength(T1) - 1;
+  if (msb >= 128) shr(T1, T1, msb - 127);
+  else shl(T1, T1, 127 - msb);
+  // r in [2^127, 2^128): two limbs
+  let rLo = T1.l0;
+  let rHi = T1.l1;
+  // log_2 as a signed Q64.64: integer part msb - 128, 14 fraction bits below.
+  let frac: u64 = 0;
+  for (let bit = 63; bit >= 50; bit--) {
+    // r*r (256 bits) >> 127, then f = top bit, r >>= f
+    const p00 = mul64(rLo, rLo);
+    const h00 = mulHi;
+    const p01 = mul64(rLo, rHi);
+    const h01 = mulHi;
+    const p11 = mul64(rHi, rHi);
+    const h11 = mulHi;
+    // product limbs: x0 = p00, x1 = h00 + 2*p01, x2 = 2*h01 + p11 + carries, x3 = h11 + carries
+    let x1 = h00 + p01;
+    let c1: u64 = x1 < p01 ? 1 : 0;
+    x1 += p01;
+    c1 += x1 < p01 ? 1 : 0;
+    let x2 = p11 + h01;
+    let c2: u64 = x2 < h01 ? 1 : 0;
+    x2 += h01;
+    c2 += x2 < h01 ? 1 : 0;
+    x2 += c1;
+    c2 += x2 < c1 ? 1 : 0;
+    const x3 = h11 + c2;
+    const f = x3 >> 63;
+    frac |= f << <u64>bit;
+    // r = product >> (127 + f): take bits [127+f, 255+f)
+    if (f) {
+      rLo = x2;
+      rHi = x3;
+    } else {
+      rLo = (x1 >> 63) | (x2 << 1);
+      rHi = (x2 >> 63) | (x3 << 1);
+    }
+  }
+  // log_2 as a two's complement 256-bit value: ((msb - 128) << 64) | frac
+  const intPart: i64 = <i64>(msb - 128);
+  const ext: u64 = intPart < 0 ? 0xffffffffffffffff : 0;
+  setLimbs(LOG2, frac, <u64>intPart, ext, ext);
+  // log_sqrt10001 = log_2 * 255738958999603826347141 (mod 2^256, signed)
+  mulWide(WIDE_LO, WIDE_HI, LOG2, LOG_SQRT10001);
+  copy(T2, WIDE_LO);
+  // tickLow = (log_sqrt10001 - offsetLow) >> 128 ; tickHi = (... + offsetHi) >> 128
+  sub(T1, T2, TICK_LOW_OFFSET);
+  const tickLow = <i32>(<i64>T1.l2);
+  add(T1, T2, TICK_HI_OFFSET);
+  const tickHi = <i32>(<i64>T1.l2);
+  if (tickLow == tickHi) return tickLow;
+  getSqrtRatioAtTick(CHECK, tickHi);
+  return cmp(CHECK, sqrtPriceX96) <= 0 ? tickHi : tickLow;
+}
