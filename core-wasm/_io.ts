@@ -18,7 +18,7 @@ const MASK64 = TWO64 - 1n;
 export class LimbIO {
   readonly core: CoreExports;
   #ptr: number;
-  #buffer: ArrayBuffer | null = null;
+  #buffer: ArrayBufferLike | null = null;
   #u64!: BigUint64Array;
   #i64!: BigInt64Array;
   #u32!: Uint32Array;

@@ -43,9 +43,49 @@ export function mulDiv(o: U256, a: U256, b: U256, d: U256): void {
       return;
     }
   }
+  const pow2 = powerOfTwo(d);
+  if (pow2 >= 0) {
+    // exact shift of the 512-bit product: Q96 and Q128 denominators
+    mulDivInexact = lowBitsNonZero(pow2);
+    shr512(o, pow2);
+    return;
+  }
   divWide(DIV_D_Q, QHI, REM, copyD(d));
   mulDivInexact = !isZero(REM);
   copy(o, DIV_D_Q);
+}
+
+/** log2(d) when d is a power of two, else -1. */
+function powerOfTwo(d: U256): i32 {
+  const c = popcnt(d.l0) + popcnt(d.l1) + popcnt(d.l2) + popcnt(d.l3);
+  if (c != 1) return -1;
+  if (d.l0) return <i32>ctz(d.l0);
+  if (d.l1) return 64 + <i32>ctz(d.l1);
+  if (d.l2) return 128 + <i32>ctz(d.l2);
+  return 192 + <i32>ctz(d.l3);
+}
+
+/** Whether the low k bits of the 512-bit (WIDE_LO, WIDE_HI) are nonzero. */
+function lowBitsNonZero(k: i32): bool {
+  const p = changetype<usize>(WIDE_LO);
+  let i = 0;
+  for (; (i + 1) * 64 <= k; i++) if (load<u64>(p + (<usize>i << 3)) != 0) return true;
+  const rem = k - i * 64;
+  if (rem == 0) return false;
+  return (load<u64>(p + (<usize>i << 3)) & ((<u64>1 << <u64>rem) - 1)) != 0;
+}
+
+/** o = low 256 bits of (WIDE_LO, WIDE_HI) >> k (the caller ensured they fit). */
+function shr512(o: U256, k: i32): void {
+  const p = changetype<usize>(WIDE_LO);
+  const w = k >> 6;
+  const b = <u64>(k & 63);
+  for (let i = 0; i < 4; i++) {
+    const lo = load<u64>(p + (<usize>(i + w) << 3));
+    const hi: u64 = i + w + 1 < 8 ? load<u64>(p + (<usize>(i + w + 1) << 3)) : 0;
+    const v = b == 0 ? lo : (lo >> b) | (hi << (64 - b));
+    store<u64>(changetype<usize>(o) + (<usize>i << 3), v);
+  }
 }
 
 const DIV_D = staticU256();

@@ -11,8 +11,7 @@ import {
   cmp,
   copy,
   divWide,
-  mul64,
-  mulHi,
+  umulh,
   mulWide,
   setLimbs,
   setZero,
@@ -63,6 +62,62 @@ const K: StaticArray<u64> = [
 const RATIO = staticU256();
 const Q = staticU256();
 
+// (hi:lo * kHi:kLo) >> 128, the top two limbs of the 256-bit product.
+let mulShiftHi: u64 = 0;
+// @ts-ignore: decorator
+@inline
+function mulShift128(lo: u64, hi: u64, kLo: u64, kHi: u64): u64 {
+  const h00 = umulh(lo, kLo);
+  const p01 = lo * kHi;
+  const h01 = umulh(lo, kHi);
+  const p10 = hi * kLo;
+  const h10 = umulh(hi, kLo);
+  const p11 = hi * kHi;
+  const h11 = umulh(hi, kHi);
+  // limb1 = h00 + p01 + p10 (its carries go to limb2)
+  let s1 = h00 + p01;
+  let c: u64 = s1 < p01 ? 1 : 0;
+  s1 += p10;
+  c += s1 < p10 ? 1 : 0;
+  // limb2 = h01 + h10 + p11 + c ; limb3 = h11 + carries
+  let s2 = h01 + h10;
+  let c2: u64 = s2 < h10 ? 1 : 0;
+  s2 += p11;
+  c2 += s2 < p11 ? 1 : 0;
+  s2 += c;
+  c2 += s2 < c ? 1 : 0;
+  mulShiftHi = h11 + c2;
+  return s2;
+}
+
+// The contract multiplies the constants of the set bits from bit 0 upward,
+// truncating after each product, so the running ratio after bits 0..15
+// depends only on those 16 bits. LOW_TABLE[x] holds exactly that ratio for
+// every x < 2^16 (as lo, hi limbs; x = 0 stands for 2^128), built once with
+// the same truncating products: LOW_TABLE[x] = LOW_TABLE[x - top] * K[top].
+const LOW_BITS: i32 = 16;
+const LOW_SIZE: i32 = 1 << LOW_BITS;
+const LOW_TABLE = new StaticArray<u64>(LOW_SIZE * 2);
+let lowTableReady = false;
+
+function buildLowTable(): void {
+  for (let x = 1; x < LOW_SIZE; x++) {
+    const top = 31 - <i32>clz<u32>(<u32>x);
+    const rest = x ^ (1 << top);
+    const kLo = unchecked(K[top * 2]);
+    const kHi = unchecked(K[top * 2 + 1]);
+    if (rest == 0) {
+      unchecked((LOW_TABLE[x * 2] = kLo));
+      unchecked((LOW_TABLE[x * 2 + 1] = kHi));
+    } else {
+      const lo = mulShift128(unchecked(LOW_TABLE[rest * 2]), unchecked(LOW_TABLE[rest * 2 + 1]), kLo, kHi);
+      unchecked((LOW_TABLE[x * 2] = lo));
+      unchecked((LOW_TABLE[x * 2 + 1] = mulShiftHi));
+    }
+  }
+  lowTableReady = true;
+}
+
 /**
  * o = getSqrtRatioAtTick(tick) (fails E_T outside [MIN_TICK, MAX_TICK]).
  */
@@ -72,12 +127,14 @@ export function getSqrtRatioAtTick(o: U256, tick: i32): void {
     setZero(o);
     return;
   }
+  if (!lowTableReady) buildLowTable();
   const absTick: u32 = <u32>(tick < 0 ? -tick : tick);
+  const low = absTick & <u32>(LOW_SIZE - 1);
   // ratio as (hi, lo) below 2^128, or exactly 2^128 while `one` is set.
-  let lo: u64 = 0;
-  let hi: u64 = 0;
-  let one = true;
-  for (let i = 0; i < 20; i++) {
+  let one = low == 0;
+  let lo: u64 = unchecked(LOW_TABLE[low * 2]);
+  let hi: u64 = unchecked(LOW_TABLE[low * 2 + 1]);
+  for (let i = LOW_BITS; i < 20; i++) {
     if ((absTick & (<u32>1 << <u32>i)) == 0) continue;
     const kLo = unchecked(K[i * 2]);
     const kHi = unchecked(K[i * 2 + 1]);
@@ -87,29 +144,8 @@ export function getSqrtRatioAtTick(o: U256, tick: i32): void {
       one = false;
       continue;
     }
-    // (hi:lo * kHi:kLo) >> 128: the top two limbs of the 256-bit product.
-    const p00 = mul64(lo, kLo);
-    const h00 = mulHi;
-    const p01 = mul64(lo, kHi);
-    const h01 = mulHi;
-    const p10 = mul64(hi, kLo);
-    const h10 = mulHi;
-    const p11 = mul64(hi, kHi);
-    const h11 = mulHi;
-    // limb1 = h00 + p01 + p10 (carries into limb2)
-    let s1 = h00 + p01;
-    let c: u64 = s1 < p01 ? 1 : 0;
-    s1 += p10;
-    c += s1 < p10 ? 1 : 0;
-    // limb2 = h01 + h10 + p11 + c
-    let s2 = h01 + h10;
-    let c2: u64 = s2 < h10 ? 1 : 0;
-    s2 += p11;
-    c2 += s2 < p11 ? 1 : 0;
-    s2 += c;
-    c2 += s2 < c ? 1 : 0;
-    lo = s2;
-    hi = h11 + c2;
+    lo = mulShift128(lo, hi, kLo, kHi);
+    hi = mulShiftHi;
   }
   if (tick > 0) {
     if (one) {
@@ -170,12 +206,11 @@ export function getTickAtSqrtRatio(sqrtPriceX96: U256): i32 {
   let frac: u64 = 0;
   for (let bit = 63; bit >= 50; bit--) {
     // r*r (256 bits) >> 127, then f = top bit, r >>= f
-    const p00 = mul64(rLo, rLo);
-    const h00 = mulHi;
-    const p01 = mul64(rLo, rHi);
-    const h01 = mulHi;
-    const p11 = mul64(rHi, rHi);
-    const h11 = mulHi;
+    const h00 = umulh(rLo, rLo);
+    const p01 = rLo * rHi;
+    const h01 = umulh(rLo, rHi);
+    const p11 = rHi * rHi;
+    const h11 = umulh(rHi, rHi);
     // product limbs: x0 = p00, x1 = h00 + 2*p01, x2 = 2*h01 + p11 + carries, x3 = h11 + carries
     let x1 = h00 + p01;
     let c1: u64 = x1 < p01 ? 1 : 0;

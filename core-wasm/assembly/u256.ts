@@ -22,23 +22,18 @@ export function staticU256(): U256 {
 }
 
 // ---- high half of a 64x64 product (there is no wide multiply in wasm) ----
-export let mulHi: u64 = 0;
 
-/** Low 64 bits of a*b; the high 64 bits go to `mulHi`. */
+/** High 64 bits of the 128-bit product a*b (the low half is simply a*b). */
 // @ts-ignore: decorator
 @inline
-export function mul64(a: u64, b: u64): u64 {
+export function umulh(a: u64, b: u64): u64 {
   const aL = a & 0xffffffff;
   const aH = a >> 32;
   const bL = b & 0xffffffff;
   const bH = b >> 32;
-  const p0 = aL * bL;
-  const p1 = aL * bH;
-  const p2 = aH * bL;
-  const p3 = aH * bH;
-  const mid = (p0 >> 32) + (p1 & 0xffffffff) + (p2 & 0xffffffff);
-  mulHi = p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
-  return (mid << 32) | (p0 & 0xffffffff);
+  const t = aH * bL + ((aL * bL) >> 32);
+  const w = (t & 0xffffffff) + aL * bH;
+  return aH * bH + (t >> 32) + (w >> 32);
 }
 
 // ---- construction and comparison ----
@@ -294,16 +289,15 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   let p: u64, h: u64;
 
   // column 0
-  p = mul64(a0, b0);
-  const r0 = p;
-  c0 = mulHi;
+  const r0 = a0 * b0;
+  c0 = umulh(a0, b0);
   // column 1
-  p = mul64(a0, b1);
-  h = mulHi;
+  p = a0 * b1;
+  h = umulh(a0, b1);
   c0 += p;
   c1 = (c0 < p ? 1 : 0) + h;
-  p = mul64(a1, b0);
-  h = mulHi;
+  p = a1 * b0;
+  h = umulh(a1, b0);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
@@ -314,20 +308,20 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   c2 = 0;
   // column 2
   if (a2 | b2 | a1 | b1) {
-    p = mul64(a0, b2);
-    h = mulHi;
+    p = a0 * b2;
+    h = umulh(a0, b2);
     c0 += p;
     h += c0 < p ? 1 : 0;
     c1 += h;
     c2 += c1 < h ? 1 : 0;
-    p = mul64(a1, b1);
-    h = mulHi;
+    p = a1 * b1;
+    h = umulh(a1, b1);
     c0 += p;
     h += c0 < p ? 1 : 0;
     c1 += h;
     c2 += c1 < h ? 1 : 0;
-    p = mul64(a2, b0);
-    h = mulHi;
+    p = a2 * b0;
+    h = umulh(a2, b0);
     c0 += p;
     h += c0 < p ? 1 : 0;
     c1 += h;
@@ -346,26 +340,26 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
     return;
   }
   // column 3
-  p = mul64(a0, b3);
-  h = mulHi;
+  p = a0 * b3;
+  h = umulh(a0, b3);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a1, b2);
-  h = mulHi;
+  p = a1 * b2;
+  h = umulh(a1, b2);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a2, b1);
-  h = mulHi;
+  p = a2 * b1;
+  h = umulh(a2, b1);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a3, b0);
-  h = mulHi;
+  p = a3 * b0;
+  h = umulh(a3, b0);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
@@ -375,20 +369,20 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   c1 = c2;
   c2 = 0;
   // column 4
-  p = mul64(a1, b3);
-  h = mulHi;
+  p = a1 * b3;
+  h = umulh(a1, b3);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a2, b2);
-  h = mulHi;
+  p = a2 * b2;
+  h = umulh(a2, b2);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a3, b1);
-  h = mulHi;
+  p = a3 * b1;
+  h = umulh(a3, b1);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
@@ -398,14 +392,14 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   c1 = c2;
   c2 = 0;
   // column 5
-  p = mul64(a2, b3);
-  h = mulHi;
+  p = a2 * b3;
+  h = umulh(a2, b3);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
   c2 += c1 < h ? 1 : 0;
-  p = mul64(a3, b2);
-  h = mulHi;
+  p = a3 * b2;
+  h = umulh(a3, b2);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
@@ -414,8 +408,8 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   c0 = c1;
   c1 = c2;
   // column 6
-  p = mul64(a3, b3);
-  h = mulHi;
+  p = a3 * b3;
+  h = umulh(a3, b3);
   c0 += p;
   h += c0 < p ? 1 : 0;
   c1 += h;
@@ -506,10 +500,21 @@ export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): voi
     const vTop = ld(VN, n - 1);
     const vNext = ld(VN, n - 2);
     const B: u64 = 0x100000000;
+    // qhat = num / vTop without a hardware 64-bit divide: a float estimate
+    // (error below 2^-19 for quotients < 2^33) corrected to the exact floor.
+    const inv = 1.0 / <f64>vTop;
     for (let j = m - n; j >= 0; j--) {
       const num = (ld(UN, j + n) << 32) | ld(UN, j + n - 1);
-      let qhat = num / vTop;
-      let rhat = num - qhat * vTop;
+      let qhat = <u64>(<f64>num * inv);
+      let r = <i64>(num - qhat * vTop);
+      if (r < 0) {
+        qhat -= 1;
+        r += <i64>vTop;
+      } else if (r >= <i64>vTop) {
+        qhat += 1;
+        r -= <i64>vTop;
+      }
+      let rhat = <u64>r;
       while (qhat >= B || qhat * vNext > ((rhat << 32) | ld(UN, j + n - 2))) {
         qhat -= 1;
         rhat += vTop;
