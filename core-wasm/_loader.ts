@@ -56,7 +56,10 @@ async function readBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === "file:" && deno?.readFile) {
     try {
       const bytes: Uint8Array = await deno.readFile(url);
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return bytes.buffer.slice(
+        bytes.byteOffset,
+        bytes.byteOffset + bytes.byteLength,
+      ) as ArrayBuffer;
     } catch (e) {
       if (e instanceof deno.errors.NotFound) {
         throw new Error(

@@ -123,7 +123,9 @@ export class WasmMath implements V3Math {
     io.put(0, sqrtA);
     io.put(1, sqrtB);
     io.put(2, liquidity);
-    const s = token === 0 ? this.#c.amount0Delta(roundUp ? 1 : 0) : this.#c.amount1Delta(roundUp ? 1 : 0);
+    const s = token === 0
+      ? this.#c.amount0Delta(roundUp ? 1 : 0)
+      : this.#c.amount1Delta(roundUp ? 1 : 0);
     if (s) throw statusError(s, fn, `sqrtA=${sqrtA}, sqrtB=${sqrtB}, liquidity=${liquidity}`);
     return io.getU(3);
   }
@@ -313,7 +315,11 @@ export class WasmMath implements V3Math {
     io.put(3, liquidity);
     const s = this.#c.amountsForLiquidity();
     if (s) {
-      throw statusError(s, fn, `sqrtP=${sqrtRatioX96}, sqrtA=${sqrtA}, sqrtB=${sqrtB}, liquidity=${liquidity}`);
+      throw statusError(
+        s,
+        fn,
+        `sqrtP=${sqrtRatioX96}, sqrtA=${sqrtA}, sqrtB=${sqrtB}, liquidity=${liquidity}`,
+      );
     }
     return { amount0: io.getU(4), amount1: io.getU(5) };
   }

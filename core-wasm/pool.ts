@@ -14,7 +14,16 @@ import type {
   TokenAmounts,
   V3Pool,
 } from "./types.ts";
-import { checkRange, I256_MAX, I256_MIN, LimbIO, statusError, U128_MAX, U160_MAX, U256_MAX } from "./_io.ts";
+import {
+  checkRange,
+  I256_MAX,
+  I256_MIN,
+  LimbIO,
+  statusError,
+  U128_MAX,
+  U160_MAX,
+  U256_MAX,
+} from "./_io.ts";
 import type { CoreExports } from "./_loader.ts";
 import { MAX_TICK, MIN_TICK } from "./math.ts";
 
@@ -78,7 +87,9 @@ export class WasmPool implements V3Pool {
         throw new TypeError(`Cannot use position owner ${String(owner)}: expected a string`);
       }
       id = this.#owners.length;
-      if (id >= MAX_OWNERS) throw new RangeError(`Cannot add owner '${owner}': over ${MAX_OWNERS} owners`);
+      if (id >= MAX_OWNERS) {
+        throw new RangeError(`Cannot add owner '${owner}': over ${MAX_OWNERS} owners`);
+      }
       this.#owners.push(owner);
       this.#ownerIds.set(owner, id);
     }
@@ -126,7 +137,13 @@ export class WasmPool implements V3Pool {
 
   setFeeProtocol(feeProtocol0: number, feeProtocol1: number): void {
     const s = this.#c.poolSetFeeProtocol(this.#h, feeProtocol0, feeProtocol1);
-    if (s) throw statusError(s, "setFeeProtocol", `feeProtocol0=${feeProtocol0}, feeProtocol1=${feeProtocol1}`);
+    if (s) {
+      throw statusError(
+        s,
+        "setFeeProtocol",
+        `feeProtocol0=${feeProtocol0}, feeProtocol1=${feeProtocol1}`,
+      );
+    }
   }
 
   #checkTicks(fn: string, tickLower: number, tickUpper: number): void {
@@ -144,7 +161,11 @@ export class WasmPool implements V3Pool {
     const s = this.#c.poolMint(this.#h, id, tickLower, tickUpper);
     io.sync();
     if (s) {
-      throw statusError(s, "mint", `owner '${owner}', ticks [${tickLower}, ${tickUpper}], amount ${amount}`);
+      throw statusError(
+        s,
+        "mint",
+        `owner '${owner}', ticks [${tickLower}, ${tickUpper}], amount ${amount}`,
+      );
     }
     return { amount0: io.getU(1), amount1: io.getU(2) };
   }
@@ -158,7 +179,11 @@ export class WasmPool implements V3Pool {
     const s = this.#c.poolBurn(this.#h, id, tickLower, tickUpper);
     io.sync();
     if (s) {
-      throw statusError(s, "burn", `owner '${owner}', ticks [${tickLower}, ${tickUpper}], amount ${amount}`);
+      throw statusError(
+        s,
+        "burn",
+        `owner '${owner}', ticks [${tickLower}, ${tickUpper}], amount ${amount}`,
+      );
     }
     return { amount0: io.getU(1), amount1: io.getU(2) };
   }
@@ -340,7 +365,9 @@ export class WasmPool implements V3Pool {
       io.put(3, t.feeGrowthOutside1X128);
       const st = this.#c.poolSetTick(this.#h, t.tick);
       io.sync();
-      if (st) throw statusError(st, fn, `${where} is not a multiple of tickSpacing ${this.tickSpacing}`);
+      if (st) {
+        throw statusError(st, fn, `${where} is not a multiple of tickSpacing ${this.tickSpacing}`);
+      }
     }
     for (const p of snap.positions) {
       const where = `position ${p.owner} [${p.tickLower}, ${p.tickUpper}]`;

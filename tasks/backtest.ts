@@ -154,19 +154,38 @@ async function main(): Promise<void> {
   const collected = pool.collect("us", lower, upper, owed.tokensOwed0, owed.tokensOwed1);
 
   const endPrice = ethPrice(pool.slot0().sqrtPriceX96);
-  const usd = (a0: bigint, a1: bigint) => Number(a0) / 10 ** DEC0 + (Number(a1) / 10 ** DEC1) * endPrice;
+  const usd = (a0: bigint, a1: bigint) =>
+    Number(a0) / 10 ** DEC0 + (Number(a1) / 10 ** DEC1) * endPrice;
   const value = usd(collected.amount0, collected.amount1);
   const hodl = usd(paid.amount0, paid.amount1);
   const feesUsd = usd(fees0, fees1);
   const secs = (performance.now() - t0) / 1000;
 
   console.log("Asymmetric LP — exact-core demo (the research backtest lands with issue 5)");
-  console.log(`  seed ${opts.seed}, ${swaps} swaps through an exact V3 pool in core.wasm, ${crossed} tick crossings`);
-  console.log(`  ETH price: ${startPrice.toFixed(2)} -> ${endPrice.toFixed(2)} USDC; volume ${(Number(volume0) / 1e6).toFixed(0)} USDC`);
-  console.log(`  our range [${lower}, ${upper}] (1800 ticks below the start, 600 above), liquidity ${liquidity}`);
-  console.log(`  deposited: ${Number(paid.amount0) / 1e6} USDC + ${Number(paid.amount1) / 1e18} WETH`);
-  console.log(`  fees earned: ${Number(fees0) / 1e6} USDC + ${Number(fees1) / 1e18} WETH = ${feesUsd.toFixed(2)} USD`);
-  console.log(`  value out ${value.toFixed(2)} USD vs hold ${hodl.toFixed(2)} USD: ${(value - hodl >= 0 ? "+" : "")}${(value - hodl).toFixed(2)} USD`);
+  console.log(
+    `  seed ${opts.seed}, ${swaps} swaps through an exact V3 pool in core.wasm, ${crossed} tick crossings`,
+  );
+  console.log(
+    `  ETH price: ${startPrice.toFixed(2)} -> ${endPrice.toFixed(2)} USDC; volume ${
+      (Number(volume0) / 1e6).toFixed(0)
+    } USDC`,
+  );
+  console.log(
+    `  our range [${lower}, ${upper}] (1800 ticks below the start, 600 above), liquidity ${liquidity}`,
+  );
+  console.log(
+    `  deposited: ${Number(paid.amount0) / 1e6} USDC + ${Number(paid.amount1) / 1e18} WETH`,
+  );
+  console.log(
+    `  fees earned: ${Number(fees0) / 1e6} USDC + ${Number(fees1) / 1e18} WETH = ${
+      feesUsd.toFixed(2)
+    } USD`,
+  );
+  console.log(
+    `  value out ${value.toFixed(2)} USD vs hold ${
+      hodl.toFixed(2)
+    } USD: ${(value - hodl >= 0 ? "+" : "")}${(value - hodl).toFixed(2)} USD`,
+  );
   console.log(`  ran in ${secs.toFixed(2)} s`);
 }
 

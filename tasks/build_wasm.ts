@@ -33,7 +33,9 @@ const hashFile = new URL("core.wasm.hash", outDir);
 
 async function sourcesHash(): Promise<string> {
   const names: string[] = [];
-  for await (const e of Deno.readDir(srcDir)) if (e.isFile && e.name.endsWith(".ts")) names.push(e.name);
+  for await (const e of Deno.readDir(srcDir)) {
+    if (e.isFile && e.name.endsWith(".ts")) names.push(e.name);
+  }
   names.sort();
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [enc.encode(ASC_VERSION + "\n" + FLAGS.join(" ") + "\n")];

@@ -62,12 +62,19 @@ async function aptInstallIfMissing(pkg: string, probePaths: string[]): Promise<v
   for (const p of probePaths) if (await exists(p)) return;
   const isRoot = Deno.uid?.() === 0;
   if (!isRoot || !(await exists("/usr/bin/apt-get"))) {
-    console.error(`setup: Debian package '${pkg}' is missing and cannot be installed (need root + apt-get)`);
+    console.error(
+      `setup: Debian package '${pkg}' is missing and cannot be installed (need root + apt-get)`,
+    );
     return;
   }
   console.error(`setup: installing Debian package '${pkg}' with apt-get`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  const update = new Deno.Command("apt-get", { args: ["update", "-qq"], env, stdout: "null", stderr: "inherit" });
+  const update = new Deno.Command("apt-get", {
+    args: ["update", "-qq"],
+    env,
+    stdout: "null",
+    stderr: "inherit",
+  });
   await update.output();
   const install = new Deno.Command("apt-get", {
     args: ["install", "-y", "-qq", "--no-install-recommends", pkg],
