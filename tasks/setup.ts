@@ -48,11 +48,13 @@ async function ensureNodeTools(): Promise<void> {
   const lockText = await Deno.readTextFile(lock);
   const stampText = await Deno.readTextFile(stamp).catch(() => "");
   if (stampText === lockText) return;
-  console.error("setup: installing config/node-tools npm packages (anvil, zeromq) with npm ci");
-  const ok = await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], toolsDir);
+  console.error("setup: installing config/node-tools npm packages (anvil, zeromq) with npm install");
+  // `npm ci` refuses this lock: npm 11 leaves anvil's per-platform optional
+  // packages out of it. `npm install` honours the locked versions.
+  const ok = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], toolsDir);
   if (!ok) {
     throw new Error(
-      "Cannot set up node tools: 'npm ci' failed in config/node-tools (is the npm registry reachable?)",
+      "Cannot set up node tools: 'npm install' failed in config/node-tools (is the npm registry reachable?)",
     );
   }
   await Deno.writeTextFile(stamp, lockText);

@@ -188,12 +188,38 @@ const T1 = staticU256();
 const T2 = staticU256();
 const CHECK = staticU256();
 
-/** getTickAtSqrtRatio (fails E_R unless MIN_SQRT_RATIO <= p < MAX_SQRT_RATIO). */
+// 1 / ln(sqrt(1.0001)) and ln(2^96)
+const INV_LN_SQRT_10001: f64 = 1.0 / (0.5 * Math.log(1.0001));
+const LN_Q96: f64 = 96.0 * Math.LN2;
+// Guard band, in ticks, around integer boundaries where the float estimate is
+// not trusted. The estimate's error is below 1e-9 ticks (f64 rounding of the
+// price and the log) plus 5e-6 ticks (the contract's sqrt ratios differ from
+// the real sqrt(1.0001^t) * 2^96 by less than one Q96 unit, i.e. a relative
+// 2^-32 at the lowest price), so 1e-3 leaves a 200x margin.
+const GUARD: f64 = 1e-3;
+
+/**
+ * getTickAtSqrtRatio (fails E_R unless MIN_SQRT_RATIO <= p < MAX_SQRT_RATIO):
+ * the greatest tick t with getSqrtRatioAtTick(t) <= p. A float estimate of
+ * log_sqrt(1.0001)(p / 2^96) decides the tick when it is farther than GUARD
+ * from an integer; otherwise the contract's exact bit-by-bit log decides.
+ */
 export function getTickAtSqrtRatio(sqrtPriceX96: U256): i32 {
   if (cmp(sqrtPriceX96, MIN_SQRT_RATIO) < 0 || cmp(sqrtPriceX96, MAX_SQRT_RATIO) >= 0) {
     fail(E_R);
     return 0;
   }
+  const p = <f64>sqrtPriceX96.l0 + <f64>sqrtPriceX96.l1 * 18446744073709551616.0 +
+    <f64>sqrtPriceX96.l2 * 340282366920938463463374607431768211456.0;
+  const x = (Math.log(p) - LN_Q96) * INV_LN_SQRT_10001;
+  const k = Math.floor(x);
+  const frac = x - k;
+  if (frac > GUARD && frac < 1.0 - GUARD) return <i32>k;
+  return getTickAtSqrtRatioExact(sqrtPriceX96);
+}
+
+/** The contract's own algorithm (base-2 log by repeated squaring); input already range-checked. */
+export function getTickAtSqrtRatioExact(sqrtPriceX96: U256): i32 {
   // ratio = sqrtPriceX96 << 32 (a Q128.128 number below 2^192)
   shl(T1, sqrtPriceX96, 32);
   const msb = bitLength(T1) - 1;
