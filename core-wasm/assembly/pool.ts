@@ -60,7 +60,9 @@ const T_GROSS = 0;
 const T_NET = 4;
 const T_FGO0 = 8;
 const T_FGO1 = 12;
-const TICK_LIMBS = 16;
+const T_SQRT = 16; // getSqrtRatioAtTick(tick), cached when the tick is inserted
+const TICK_LIMBS = 20;
+const TICK_BYTES: usize = <usize>TICK_LIMBS << 3;
 // limb offsets inside a position record
 const P_LIQ = 0;
 const P_FGI0 = 4;
@@ -164,7 +166,8 @@ export class Pool {
       memory.copy(dBase + <usize>(i + 1) * rec, dBase + <usize>i * rec, <usize>(n - i) * rec);
     }
     unchecked((this.tickIdx[i] = tick));
-    memory.fill(this.tickData.dataStart + <usize>i * (<usize>TICK_LIMBS << 3), 0, <usize>TICK_LIMBS << 3);
+    memory.fill(this.tickData.dataStart + <usize>i * TICK_BYTES, 0, TICK_BYTES);
+    getSqrtRatioAtTick(this.t(i, T_SQRT), tick);
     return i;
   }
 
@@ -338,7 +341,8 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
     const index = nextIndex;
     if (tickNext < MIN_TICK) tickNext = MIN_TICK;
     else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
-    getSqrtRatioAtTick(NEXT_PRICE, tickNext);
+    if (initialized) copy(NEXT_PRICE, pool.t(index, T_SQRT));
+    else getSqrtRatioAtTick(NEXT_PRICE, tickNext);
     const useLimit = zeroForOne ? cmp(NEXT_PRICE, LIMIT) < 0 : cmp(NEXT_PRICE, LIMIT) > 0;
     computeSwapStep(PRICE, useLimit ? LIMIT : NEXT_PRICE, LIQ, REMAINING, fee);
     if (status) break;
@@ -608,8 +612,8 @@ function modifyPosition(pool: Pool, owner: u32, tickLower: i32, tickUpper: i32, 
   const liquidityNow = pool.s(S_LIQ);
   copy(SAVE_LIQ, liquidityNow);
   if (!deltaZero) {
-    getSqrtRatioAtTick(SQRT_LOWER, tickLower);
-    getSqrtRatioAtTick(SQRT_UPPER, tickUpper);
+    copy(SQRT_LOWER, pool.t(li, T_SQRT));
+    copy(SQRT_UPPER, pool.t(ui, T_SQRT));
     const cur = pool.tick;
     if (cur < tickLower) {
       getAmount0DeltaSigned(MOD_AMOUNT0, SQRT_LOWER, SQRT_UPPER, delta);
@@ -652,23 +656,23 @@ function truncate128(v: U256): U256 {
 }
 
 // Rollback support: up to two tick records (existence + 16 limbs each).
-const SNAP = memory.data(2 * (8 + 16 * 8), 16);
+const SNAP = memory.data(2 * (8 + <i32>TICK_BYTES), 16);
 
 function snapshotTicks(pool: Pool, tickLower: i32, tickUpper: i32): usize {
   saveTick(pool, tickLower, SNAP);
-  saveTick(pool, tickUpper, SNAP + 136);
+  saveTick(pool, tickUpper, SNAP + 8 + TICK_BYTES);
   return SNAP;
 }
 
 function saveTick(pool: Pool, tick: i32, at: usize): void {
   const i = pool.find(tick);
   store<u64>(at, i < 0 ? 0 : 1);
-  if (i >= 0) memory.copy(at + 8, changetype<usize>(pool.t(i, 0)), 128);
+  if (i >= 0) memory.copy(at + 8, changetype<usize>(pool.t(i, 0)), TICK_BYTES);
 }
 
 function restoreTicks(pool: Pool, snap: usize, tickLower: i32, tickUpper: i32): void {
   restoreTick(pool, tickLower, snap);
-  restoreTick(pool, tickUpper, snap + 136);
+  restoreTick(pool, tickUpper, snap + 8 + TICK_BYTES);
 }
 
 function restoreTick(pool: Pool, tick: i32, at: usize): void {
@@ -679,7 +683,7 @@ function restoreTick(pool: Pool, tick: i32, at: usize): void {
     return;
   }
   if (i < 0) i = pool.insertTick(tick);
-  memory.copy(changetype<usize>(pool.t(i, 0)), at + 8, 128);
+  memory.copy(changetype<usize>(pool.t(i, 0)), at + 8, TICK_BYTES);
 }
 
 const DELTA = staticU256();
