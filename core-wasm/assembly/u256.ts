@@ -279,278 +279,268 @@ export function mul(o: U256, a: U256, b: U256): bool {
   return over;
 }
 
-/** (hi, lo) = a * b, the full 512-bit product. hi/lo must not alias a/b. */
-export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
-  const a0 = a.l0, a1 = a.l1, a2 = a.l2, a3 = a.l3;
-  const b0 = b.l0, b1 = b.l1, b2 = b.l2, b3 = b.l3;
-  // Column-wise accumulation: r[k] = sum over i+j=k of a_i*b_j, carried with
-  // a 3-limb accumulator (c0, c1, c2).
-  let c0: u64 = 0, c1: u64 = 0, c2: u64 = 0;
-  let p: u64, h: u64;
-
-  // column 0
-  const r0 = a0 * b0;
-  c0 = umulh(a0, b0);
-  // column 1
-  p = a0 * b1;
-  h = umulh(a0, b1);
-  c0 += p;
-  c1 = (c0 < p ? 1 : 0) + h;
-  p = a1 * b0;
-  h = umulh(a1, b0);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 = c1 < h ? 1 : 0;
-  const r1 = c0;
-  c0 = c1;
-  c1 = c2;
-  c2 = 0;
-  // column 2
-  if (a2 | b2 | a1 | b1) {
-    p = a0 * b2;
-    h = umulh(a0, b2);
-    c0 += p;
-    h += c0 < p ? 1 : 0;
-    c1 += h;
-    c2 += c1 < h ? 1 : 0;
-    p = a1 * b1;
-    h = umulh(a1, b1);
-    c0 += p;
-    h += c0 < p ? 1 : 0;
-    c1 += h;
-    c2 += c1 < h ? 1 : 0;
-    p = a2 * b0;
-    h = umulh(a2, b0);
-    c0 += p;
-    h += c0 < p ? 1 : 0;
-    c1 += h;
-    c2 += c1 < h ? 1 : 0;
-  }
-  const r2 = c0;
-  c0 = c1;
-  c1 = c2;
-  c2 = 0;
-  if ((a3 | a2 | a1 | b3 | b2 | b1) == 0) {
-    lo.l0 = r0;
-    lo.l1 = r1;
-    lo.l2 = r2;
-    lo.l3 = c0;
-    setZero(hi);
-    return;
-  }
-  // column 3
-  p = a0 * b3;
-  h = umulh(a0, b3);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a1 * b2;
-  h = umulh(a1, b2);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a2 * b1;
-  h = umulh(a2, b1);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a3 * b0;
-  h = umulh(a3, b0);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  const r3 = c0;
-  c0 = c1;
-  c1 = c2;
-  c2 = 0;
-  // column 4
-  p = a1 * b3;
-  h = umulh(a1, b3);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a2 * b2;
-  h = umulh(a2, b2);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a3 * b1;
-  h = umulh(a3, b1);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  const r4 = c0;
-  c0 = c1;
-  c1 = c2;
-  c2 = 0;
-  // column 5
-  p = a2 * b3;
-  h = umulh(a2, b3);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  p = a3 * b2;
-  h = umulh(a3, b2);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  c2 += c1 < h ? 1 : 0;
-  const r5 = c0;
-  c0 = c1;
-  c1 = c2;
-  // column 6
-  p = a3 * b3;
-  h = umulh(a3, b3);
-  c0 += p;
-  h += c0 < p ? 1 : 0;
-  c1 += h;
-  const r6 = c0;
-  const r7 = c1;
-  lo.l0 = r0;
-  lo.l1 = r1;
-  lo.l2 = r2;
-  lo.l3 = r3;
-  hi.l0 = r4;
-  hi.l1 = r5;
-  hi.l2 = r6;
-  hi.l3 = r7;
+/** Number of significant limbs (0 for zero). */
+// @ts-ignore: decorator
+@inline
+function limbCount(a: U256): i32 {
+  if (a.l3) return 4;
+  if (a.l2) return 3;
+  if (a.l1) return 2;
+  return a.l0 ? 1 : 0;
 }
 
-// ---- division: Knuth's algorithm D over 32-bit digits ----
+const PROD: usize = memory.data(64, 16);
+
+/**
+ * (hi, lo) = a * b, the full 512-bit product: schoolbook over the significant
+ * limbs only (most operands here are 2-3 limbs: liquidity, sqrt prices).
+ * lo/hi may alias a or b.
+ */
+export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
+  const na = limbCount(a);
+  const nb = limbCount(b);
+  memory.fill(PROD, 0, 64);
+  const ap = changetype<usize>(a);
+  const bp = changetype<usize>(b);
+  for (let i = 0; i < na; i++) {
+    const x = load<u64>(ap + (<usize>i << 3));
+    if (x == 0) continue;
+    let carry: u64 = 0;
+    let rp = PROD + (<usize>i << 3);
+    for (let j = 0; j < nb; j++) {
+      const y = load<u64>(bp + (<usize>j << 3));
+      const pl = x * y;
+      let ph = umulh(x, y);
+      const r = load<u64>(rp);
+      let t = r + pl;
+      ph += t < pl ? 1 : 0;
+      const t2 = t + carry;
+      ph += t2 < carry ? 1 : 0;
+      store<u64>(rp, t2);
+      carry = ph;
+      rp += 8;
+    }
+    store<u64>(rp, carry);
+  }
+  lo.l0 = load<u64>(PROD);
+  lo.l1 = load<u64>(PROD, 8);
+  lo.l2 = load<u64>(PROD, 16);
+  lo.l3 = load<u64>(PROD, 24);
+  hi.l0 = load<u64>(PROD, 32);
+  hi.l1 = load<u64>(PROD, 40);
+  hi.l2 = load<u64>(PROD, 48);
+  hi.l3 = load<u64>(PROD, 56);
+}
+
+// ---- division: Knuth's algorithm D over 64-bit limbs ----
 //
-// Numerator: up to 512 bits as 16 u32 digits (WIDE_LO then WIDE_HI are
-// contiguous, so a 512-bit value is simply 64 bytes). Divisor: up to 256 bits.
+// Numerator: up to 512 bits (WIDE_LO then WIDE_HI, contiguous: 8 limbs).
+// Divisor: up to 256 bits. Quotient limbs are estimated with Moller and
+// Granlund's 2-by-1 division by a precomputed reciprocal (two multiplies, no
+// hardware divide), refined with the divisor's second limb as in Knuth, and
+// corrected by an add-back in the rare case the estimate is one too large.
 
 // 64 bytes: the 512-bit numerator / product scratch (lo then hi, contiguous).
 const WIDE_PTR: usize = memory.data(64, 16);
 export const WIDE_LO = changetype<U256>(WIDE_PTR);
 export const WIDE_HI = changetype<U256>(WIDE_PTR + 32);
-// normalized copies and the quotient
-const UN: usize = memory.data(4 * 17, 16);
-const VN: usize = memory.data(4 * 8, 16);
-const QD: usize = memory.data(4 * 16, 16);
+// normalized numerator (9 limbs), normalized divisor (4), quotient (8)
+const UN: usize = memory.data(8 * 9, 16);
+const DN: usize = memory.data(8 * 4, 16);
+const QD: usize = memory.data(8 * 8, 16);
 
 // @ts-ignore: decorator
 @inline
 function ld(p: usize, i: i32): u64 {
-  return <u64>load<u32>(p + (<usize>i << 2));
+  return load<u64>(p + (<usize>i << 3));
 }
 
 // @ts-ignore: decorator
 @inline
 function st(p: usize, i: i32, v: u64): void {
-  store<u32>(p + (<usize>i << 2), <u32>v);
+  store<u64>(p + (<usize>i << 3), v);
 }
 
-function digits(p: usize, maxDigits: i32): i32 {
-  let n = maxDigits;
-  while (n > 0 && load<u32>(p + (<usize>(n - 1) << 2)) == 0) n--;
-  return n;
+const B32: u64 = 0x100000000;
+const M32: u64 = 0xffffffff;
+
+/** floor((u1*2^64 + u0) / v) for normalized v (top bit set) and u1 < v. */
+function divlu(u1: u64, u0: u64, v: u64): u64 {
+  const vn1 = v >> 32;
+  const vn0 = v & M32;
+  const un1 = u0 >> 32;
+  const un0 = u0 & M32;
+  let q1 = u1 / vn1;
+  let rhat = u1 - q1 * vn1;
+  while (q1 >= B32 || q1 * vn0 > ((rhat << 32) | un1)) {
+    q1 -= 1;
+    rhat += vn1;
+    if (rhat >= B32) break;
+  }
+  const un21 = (u1 << 32) + un1 - q1 * v;
+  let q0 = un21 / vn1;
+  rhat = un21 - q0 * vn1;
+  while (q0 >= B32 || q0 * vn0 > ((rhat << 32) | un0)) {
+    q0 -= 1;
+    rhat += vn1;
+    if (rhat >= B32) break;
+  }
+  return (q1 << 32) + q0;
+}
+
+/** The 2-by-1 reciprocal of a normalized d: floor((2^128 - 1) / d) - 2^64. */
+// @ts-ignore: decorator
+@inline
+function reciprocal(d: u64): u64 {
+  return divlu(~d, 0xffffffffffffffff, d);
+}
+
+let div2Rem: u64 = 0;
+
+/** (u1*2^64 + u0) / d for normalized d and u1 < d; remainder in div2Rem. */
+// @ts-ignore: decorator
+@inline
+function div2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
+  const p0 = v * u1;
+  let q1 = umulh(v, u1);
+  const q0 = p0 + u0;
+  q1 += u1 + (q0 < p0 ? 1 : 0) + 1;
+  let r = u0 - q1 * d;
+  if (r > q0) {
+    q1 -= 1;
+    r += d;
+  }
+  if (r >= d) {
+    q1 += 1;
+    r -= d;
+  }
+  div2Rem = r;
+  return q1;
 }
 
 /**
  * Divides the 512-bit value at (WIDE_LO, WIDE_HI) by d (nonzero).
  * Quotient low 256 bits go to q, its high 256 bits to qHi (may be null), the
- * remainder to r (may be null). d must not alias the outputs' scratch.
+ * remainder to r (may be null). q/qHi/r must not alias d.
  */
 export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): void {
   const dp = changetype<usize>(d);
-  const n = digits(dp, 8);
-  const m = digits(WIDE_PTR, 16);
-  memory.fill(QD, 0, 64);
+  let n = 4;
+  while (n > 0 && ld(dp, n - 1) == 0) n--;
+  let m = 8;
+  while (m > 0 && ld(WIDE_PTR, m - 1) == 0) m--;
   if (m < n) {
-    // quotient 0, remainder = numerator (fits, since numerator < d)
+    // numerator < divisor
     if (r) copy(r, WIDE_LO);
     setZero(q);
     if (qHi) setZero(qHi);
     return;
   }
-  if (n == 1) {
-    const v = ld(dp, 0);
-    let rem: u64 = 0;
-    for (let j = m - 1; j >= 0; j--) {
-      const cur = (rem << 32) | ld(WIDE_PTR, j);
-      st(QD, j, cur / v);
-      rem = cur % v;
-    }
-    if (r) setU64(r, rem);
+  memory.fill(QD, 0, 64);
+  const s = clz(ld(dp, n - 1));
+  const rs: u64 = 64 - s;
+  // normalize (s == 0 needs no shift, and x >> 64 is not 0 in wasm)
+  if (s == 0) {
+    for (let i = 0; i < n; i++) st(DN, i, ld(dp, i));
+    for (let i = 0; i < m; i++) st(UN, i, ld(WIDE_PTR, i));
+    st(UN, m, 0);
   } else {
-    const s = <u64>clz<u32>(load<u32>(dp + (<usize>(n - 1) << 2)));
-    const rs: u64 = 32 - s;
-    // normalize divisor
-    for (let i = n - 1; i > 0; i--) {
-      st(VN, i, (ld(dp, i) << s) | (ld(dp, i - 1) >> rs));
-    }
-    st(VN, 0, ld(dp, 0) << s);
-    // normalize numerator (m+1 digits)
+    for (let i = n - 1; i > 0; i--) st(DN, i, (ld(dp, i) << s) | (ld(dp, i - 1) >> rs));
+    st(DN, 0, ld(dp, 0) << s);
     st(UN, m, ld(WIDE_PTR, m - 1) >> rs);
-    for (let i = m - 1; i > 0; i--) {
-      st(UN, i, (ld(WIDE_PTR, i) << s) | (ld(WIDE_PTR, i - 1) >> rs));
-    }
+    for (let i = m - 1; i > 0; i--) st(UN, i, (ld(WIDE_PTR, i) << s) | (ld(WIDE_PTR, i - 1) >> rs));
     st(UN, 0, ld(WIDE_PTR, 0) << s);
-    const vTop = ld(VN, n - 1);
-    const vNext = ld(VN, n - 2);
-    const B: u64 = 0x100000000;
-    // qhat = num / vTop without a hardware 64-bit divide: a float estimate
-    // (error below 2^-19 for quotients < 2^33) corrected to the exact floor.
-    const inv = 1.0 / <f64>vTop;
+  }
+  const d1 = ld(DN, n - 1);
+  const v = reciprocal(d1);
+  if (n == 1) {
+    let rem = ld(UN, m);
+    for (let j = m - 1; j >= 0; j--) {
+      st(QD, j, div2by1(rem, ld(UN, j), d1, v));
+      rem = div2Rem;
+    }
+    if (r) setU64(r, rem >> s);
+  } else {
+    const d0 = ld(DN, n - 2);
     for (let j = m - n; j >= 0; j--) {
-      const num = (ld(UN, j + n) << 32) | ld(UN, j + n - 1);
-      let qhat = <u64>(<f64>num * inv);
-      let r = <i64>(num - qhat * vTop);
-      if (r < 0) {
-        qhat -= 1;
-        r += <i64>vTop;
-      } else if (r >= <i64>vTop) {
-        qhat += 1;
-        r -= <i64>vTop;
+      const u2 = ld(UN, j + n);
+      const u1 = ld(UN, j + n - 1);
+      const u0 = ld(UN, j + n - 2);
+      let qhat: u64;
+      let rhat: u64;
+      let refine = true;
+      if (u2 >= d1) {
+        // u2 == d1 (u2 > d1 cannot happen): qhat = 2^64 - 1
+        qhat = 0xffffffffffffffff;
+        rhat = u1 + d1;
+        refine = rhat >= u1; // no overflow: rhat < 2^64
+      } else {
+        qhat = div2by1(u2, u1, d1, v);
+        rhat = div2Rem;
       }
-      let rhat = <u64>r;
-      while (qhat >= B || qhat * vNext > ((rhat << 32) | ld(UN, j + n - 2))) {
-        qhat -= 1;
-        rhat += vTop;
-        if (rhat >= B) break;
+      // Knuth's test with the second divisor limb: qhat*d0 > rhat*2^64 + u0
+      while (refine) {
+        const pl = qhat * d0;
+        const ph = umulh(qhat, d0);
+        if (ph > rhat || (ph == rhat && pl > u0)) {
+          qhat -= 1;
+          const nr = rhat + d1;
+          if (nr < rhat) break; // rhat overflowed 2^64: test can no longer hold
+          rhat = nr;
+        } else {
+          break;
+        }
       }
-      // multiply and subtract
-      let k: i64 = 0;
-      let t: i64 = 0;
+      // multiply and subtract qhat * dn from un[j .. j+n]
+      let carry: u64 = 0;
+      let borrow: u64 = 0;
       for (let i = 0; i < n; i++) {
-        const p = qhat * ld(VN, i);
-        t = <i64>ld(UN, i + j) - k - <i64>(p & 0xffffffff);
-        st(UN, i + j, <u64>t);
-        k = <i64>(p >> 32) - (t >> 32);
+        const di = ld(DN, i);
+        let pl = qhat * di;
+        let ph = umulh(qhat, di);
+        pl += carry;
+        ph += pl < carry ? 1 : 0;
+        carry = ph;
+        const t = ld(UN, j + i);
+        const t1 = t - pl;
+        const b1: u64 = t < pl ? 1 : 0;
+        const t2 = t1 - borrow;
+        const b2: u64 = t1 < borrow ? 1 : 0;
+        st(UN, j + i, t2);
+        borrow = b1 + b2;
       }
-      t = <i64>ld(UN, j + n) - k;
-      st(UN, j + n, <u64>t);
-      if (t < 0) {
+      const top = ld(UN, j + n);
+      const top1 = top - carry;
+      const n1 = top < carry;
+      const top2 = top1 - borrow;
+      const n2 = top1 < borrow;
+      st(UN, j + n, top2);
+      if (n1 || n2) {
+        // estimate was one too large: add the divisor back
         qhat -= 1;
         let c: u64 = 0;
         for (let i = 0; i < n; i++) {
-          const sum = ld(UN, i + j) + ld(VN, i) + c;
-          st(UN, i + j, sum);
-          c = sum >> 32;
+          const di = ld(DN, i);
+          const s1 = ld(UN, j + i) + di;
+          const c1: u64 = s1 < di ? 1 : 0;
+          const s2 = s1 + c;
+          const c2: u64 = s2 < c ? 1 : 0;
+          st(UN, j + i, s2);
+          c = c1 + c2;
         }
         st(UN, j + n, ld(UN, j + n) + c);
       }
       st(QD, j, qhat);
     }
     if (r) {
-      // denormalize remainder (n digits)
       const rp = changetype<usize>(r);
       setZero(r);
-      for (let i = 0; i < n - 1; i++) {
-        st(rp, i, (ld(UN, i) >> s) | (ld(UN, i + 1) << rs));
+      if (s == 0) {
+        for (let i = 0; i < n; i++) st(rp, i, ld(UN, i));
+      } else {
+        for (let i = 0; i < n - 1; i++) st(rp, i, (ld(UN, i) >> s) | (ld(UN, i + 1) << rs));
+        st(rp, n - 1, ld(UN, n - 1) >> s);
       }
-      st(rp, n - 1, ld(UN, n - 1) >> s);
     }
   }
   q.l0 = load<u64>(QD);
