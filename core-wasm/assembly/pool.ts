@@ -78,7 +78,10 @@ const S_FG1 = 12;
 const S_PF0 = 16;
 const S_PF1 = 20;
 const S_MAXLIQ = 24;
-const STATE_LIMBS = 28;
+// sqrt ratios of the last word boundaries swaps stepped to, one per direction
+const S_CACHE_DOWN = 28;
+const S_CACHE_UP = 32;
+const STATE_LIMBS = 36;
 
 const KEY_OFFSET: i64 = 887272;
 
@@ -99,6 +102,8 @@ export class Pool {
   tick: i32 = 0;
   feeProtocol: u32 = 0;
   initialized: bool = false;
+  cacheTickDown: i32 = i32.MIN_VALUE;
+  cacheTickUp: i32 = i32.MIN_VALUE;
   state: StaticArray<u64> = new StaticArray<u64>(STATE_LIMBS);
   tickIdx: Array<i32> = new Array<i32>();
   tickData: Array<u64> = new Array<u64>();
@@ -342,7 +347,20 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
     if (tickNext < MIN_TICK) tickNext = MIN_TICK;
     else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
     if (initialized) copy(NEXT_PRICE, pool.t(index, T_SQRT));
-    else getSqrtRatioAtTick(NEXT_PRICE, tickNext);
+    else if (zeroForOne && tickNext == pool.cacheTickDown) copy(NEXT_PRICE, pool.s(S_CACHE_DOWN));
+    else if (!zeroForOne && tickNext == pool.cacheTickUp) copy(NEXT_PRICE, pool.s(S_CACHE_UP));
+    else {
+      // an uninitialized word boundary: remember it, the next swap in this
+      // direction and word steps to the same boundary
+      getSqrtRatioAtTick(NEXT_PRICE, tickNext);
+      if (zeroForOne) {
+        copy(pool.s(S_CACHE_DOWN), NEXT_PRICE);
+        pool.cacheTickDown = tickNext;
+      } else {
+        copy(pool.s(S_CACHE_UP), NEXT_PRICE);
+        pool.cacheTickUp = tickNext;
+      }
+    }
     const useLimit = zeroForOne ? cmp(NEXT_PRICE, LIMIT) < 0 : cmp(NEXT_PRICE, LIMIT) > 0;
     computeSwapStep(PRICE, useLimit ? LIMIT : NEXT_PRICE, LIQ, REMAINING, fee);
     if (status) break;
