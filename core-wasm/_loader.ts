@@ -45,6 +45,42 @@ export interface CoreExports {
   poolPositionAt(h: number, i: number): number;
   poolGetPosition(h: number, owner: number, tickLower: number, tickUpper: number): number;
   poolSetPosition(h: number, owner: number, tickLower: number, tickUpper: number): number;
+  // quoting models (assembly/quoting.ts)
+  quoteParamsPtr(): number;
+  asQuotes(inPtr: number, n: number, outPtr: number): number;
+  glftCoefficients(): number;
+  glftQuotes(inPtr: number, n: number, outPtr: number): number;
+  sigmaFromMids(ptr: number, n: number, dt: number, logReturns: number): number;
+  tradeIntensities(
+    depthPtr: number,
+    nSteps: number,
+    gridPtr: number,
+    nGrid: number,
+    duration: number,
+    outPtr: number,
+  ): number;
+  fitIntensity(depthPtr: number, lambdaPtr: number, n: number): number;
+  // L2 books (assembly/book.ts)
+  scratchPtr(bytes: number): number;
+  bookOutPtr(): number;
+  bookCreate(): number;
+  bookFree(h: number): void;
+  bookSnapshot(h: number, seq: bigint, ptr: number, nBids: number, nAsks: number): number;
+  bookApplyDeltas(
+    h: number,
+    firstSeq: bigint,
+    lastSeq: bigint,
+    ptr: number,
+    nBids: number,
+    nAsks: number,
+  ): number;
+  bookLastSeq(h: number): bigint;
+  bookLevelCount(h: number, side: number): number;
+  bookBest(h: number): number;
+  bookDepth(h: number, n: number, outPtr: number): number;
+  bookAggregate(h: number, bucket: bigint, n: number, outPtr: number): number;
+  bookMid(h: number): number;
+  bookMicroprice(h: number): number;
 }
 
 /** Where core.wasm is by default: `build/core.wasm` next to this module. */

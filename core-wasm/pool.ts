@@ -346,7 +346,7 @@ export class WasmPool implements V3Pool {
       throw statusError(
         s,
         fn,
-        `tick ${snap.tick} must equal getTickAtSqrtRatio(${snap.sqrtPriceX96})`,
+        `tick ${snap.tick} must be getTickAtSqrtRatio(${snap.sqrtPriceX96}) (or one below it when the price sits exactly on the next tick)`,
       );
     }
     for (const t of snap.ticks) {

@@ -3,7 +3,7 @@
 // the TS facade reads and writes through typed-array views; small integers
 // travel as parameters and return values. Every function resets the status
 // and returns it (0 = ok), except where noted.
-import { copy, setLimbs, setZero, staticU256, U256 } from "./u256";
+import { copy, eq, setLimbs, setZero, staticU256, U256 } from "./u256";
 import { resetStatus, status, E_BAD_HANDLE, E_BAD_INPUT, E_TICK_SPACING, fail } from "./status";
 import { mulDiv, mulDivRoundingUp } from "./full_math";
 import { getSqrtRatioAtTick, getTickAtSqrtRatio } from "./tick_math";
@@ -325,9 +325,16 @@ export function poolSetState(h: i32, tick: i32, feeProtocol: u32): i32 {
   resetStatus();
   const p = pool(h);
   if (p == null) return E_BAD_HANDLE;
+  // A pool's tick is getTickAtSqrtRatio(price), or one below it when a swap
+  // going down stopped exactly on an initialized tick's price (the contract
+  // then sets tick = tickNext - 1 with the price at tickNext).
   const check = getTickAtSqrtRatio(io(0));
   if (status) return status;
-  if (check != tick) return E_BAD_INPUT;
+  if (check != tick) {
+    if (tick != check - 1) return E_BAD_INPUT;
+    getSqrtRatioAtTick(io(8), check);
+    if (!eq(io(8), io(0))) return E_BAD_INPUT;
+  }
   for (let i = 0; i < 6; i++) copy(p.s(unchecked(S_OFFSETS[i])), io(i));
   p.tick = tick;
   p.feeProtocol = feeProtocol;
@@ -432,3 +439,34 @@ export function poolSetPosition(h: i32, owner: u32, tickLower: i32, tickUpper: i
   copy(p.p(slot, P_OWED1), io(4));
   return status;
 }
+
+// ================================================================ quoting models and L2 books
+// (appended section: quoting.ts, book.ts; array arguments travel through the
+// buffer returned by scratchPtr, parameters/results through the f64 blocks
+// at quoteParamsPtr and bookOutPtr.)
+
+export {
+  quoteParamsPtr,
+  asQuotes,
+  glftCoefficients,
+  glftQuotes,
+  sigmaFromMids,
+  tradeIntensities,
+  fitIntensity,
+} from "./quoting";
+
+export {
+  scratchPtr,
+  bookOutPtr,
+  bookCreate,
+  bookFree,
+  bookSnapshot,
+  bookApplyDeltas,
+  bookLastSeq,
+  bookLevelCount,
+  bookBest,
+  bookDepth,
+  bookAggregate,
+  bookMid,
+  bookMicroprice,
+} from "./book";

@@ -47,6 +47,7 @@ import {
   E_NP,
   E_OVERFLOW,
   E_SPL,
+  E_TICK_SPACING,
   E_TLM,
   E_TLU,
   E_TUM,
@@ -586,6 +587,13 @@ function modifyPosition(pool: Pool, owner: u32, tickLower: i32, tickUpper: i32, 
   if (!deltaZero) {
     flippedLower = updateTick(pool, tickLower, delta, false);
     if (!status) flippedUpper = updateTick(pool, tickUpper, delta, true);
+    // TickBitmap.flipTick: a tick that flips must be a multiple of the spacing
+    if (!status) {
+      const spacing = pool.tickSpacing;
+      if ((flippedLower && tickLower % spacing != 0) || (flippedUpper && tickUpper % spacing != 0)) {
+        fail(E_TICK_SPACING);
+      }
+    }
     if (status) {
       restoreTicks(pool, tickSnap, tickLower, tickUpper);
       return -1;

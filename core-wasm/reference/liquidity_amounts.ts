@@ -7,7 +7,14 @@
  */
 import type { TokenAmounts } from "../types.ts";
 import { V3MathError } from "../errors.ts";
-import { checkRange, MAX_UINT128, MAX_UINT160, MAX_UINT256, mulDivUnchecked, Q96 } from "./full_math.ts";
+import {
+  checkRange,
+  MAX_UINT128,
+  MAX_UINT160,
+  MAX_UINT256,
+  mulDivUnchecked,
+  Q96,
+} from "./full_math.ts";
 
 function checkPrices(fn: string, ...prices: bigint[]): void {
   for (const p of prices) checkRange(p, 0n, MAX_UINT160, fn, "sqrt price", "uint160");

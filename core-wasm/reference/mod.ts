@@ -48,7 +48,15 @@ export {
 export { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from "./tick_math.ts";
 export { ReferencePool } from "./pool.ts";
 
-/** The stateless math, every function as exported by its module. */
+/**
+ * The stateless math, every function as exported by its module.
+ *
+ * @example
+ * ```ts
+ * import { referenceMath } from "./mod.ts";
+ * referenceMath.getTickAtSqrtRatio(referenceMath.getSqrtRatioAtTick(-6932)); // -6932
+ * ```
+ */
 export const referenceMath: V3Math = {
   getSqrtRatioAtTick,
   getTickAtSqrtRatio,
@@ -69,7 +77,18 @@ export const referenceMath: V3Math = {
   tickSpacingToMaxLiquidityPerTick,
 };
 
-/** The reference implementation as a `V3Implementation` ("bigint-reference"). */
+/**
+ * The reference implementation as a `V3Implementation` ("bigint-reference").
+ *
+ * @example
+ * ```ts
+ * import { referenceImplementation } from "./mod.ts";
+ * const pool = referenceImplementation.createPool(500, 10);
+ * pool.initialize(2n ** 96n);
+ * const copy = referenceImplementation.loadPool(pool.snapshot());
+ * copy.slot0().tick; // 0
+ * ```
+ */
 export const referenceImplementation: V3Implementation = {
   name: "bigint-reference",
   math: referenceMath,

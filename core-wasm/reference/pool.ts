@@ -48,12 +48,7 @@ import {
 import { getAmount0DeltaSigned, getAmount1DeltaSigned } from "./sqrt_price_math.ts";
 import { swapStep } from "./swap_math.ts";
 import { addDeltaUnchecked } from "./liquidity_math.ts";
-import {
-  addU256,
-  getFeeGrowthInside,
-  subU256,
-  tickSpacingToMaxLiquidityPerTick,
-} from "./tick.ts";
+import { addU256, getFeeGrowthInside, subU256, tickSpacingToMaxLiquidityPerTick } from "./tick.ts";
 
 /** Stored state of an initialized tick. */
 interface TickState {
@@ -105,7 +100,8 @@ export function lastAtOrBelow(sorted: readonly number[], x: number): number {
  * @example
  * ```ts
  * import { nextInitializedTickWithinOneWord } from "./pool.ts";
- * nextInitializedTickWithinOneWord([-120, 120], 0, 60, true); // [-120, true]
+ * nextInitializedTickWithinOneWord([-120, 120], 130, 60, true); // [120, true]
+ * nextInitializedTickWithinOneWord([-120, 120], 0, 60, true); // [0, false]: -120 is in the word below
  * nextInitializedTickWithinOneWord([], 0, 60, false); // [15300, false]
  * ```
  */
@@ -143,7 +139,7 @@ function checkFeeProtocol(feeProtocol0: number, feeProtocol1: number, fn: string
   const ok = (v: number) => v === 0 || (Number.isInteger(v) && v >= 4 && v <= 10);
   if (!ok(feeProtocol0) || !ok(feeProtocol1)) {
     throw new V3MathError(
-      "INVALID_FEE_PROTOCOL",
+      "FEE_PROTOCOL",
       fn,
       `feeProtocol0 ${feeProtocol0} / feeProtocol1 ${feeProtocol1}: each must be 0 or in [4, 10]`,
     );
@@ -183,11 +179,11 @@ export class ReferencePool implements V3Pool {
   /** A new, uninitialized pool; `fee` < 1e6 pips, 0 < `tickSpacing` < 16384 (factory rules). */
   constructor(fee: number, tickSpacing: number) {
     if (!Number.isInteger(fee) || fee < 0 || fee >= 1_000_000) {
-      throw new V3MathError("INVALID_FEE", "createPool", `fee ${fee} is outside [0, 1000000)`);
+      throw new V3MathError("BAD_INPUT", "createPool", `fee ${fee} is outside [0, 1000000)`);
     }
     if (!Number.isInteger(tickSpacing) || tickSpacing <= 0 || tickSpacing >= 16384) {
       throw new V3MathError(
-        "INVALID_TICK_SPACING",
+        "TICK_SPACING",
         "createPool",
         `tickSpacing ${tickSpacing} is outside [1, 16383]`,
       );
@@ -217,13 +213,29 @@ export class ReferencePool implements V3Pool {
       if (snapshot.sqrtPriceX96 < MIN_SQRT_RATIO || snapshot.sqrtPriceX96 > MAX_SQRT_RATIO) {
         throw new V3MathError("R", fn, `sqrtPriceX96 ${snapshot.sqrtPriceX96} is out of range`);
       }
-      if (!Number.isInteger(snapshot.tick) || snapshot.tick < MIN_TICK || snapshot.tick > MAX_TICK) {
+      if (
+        !Number.isInteger(snapshot.tick) || snapshot.tick < MIN_TICK || snapshot.tick > MAX_TICK
+      ) {
         throw new V3MathError("T", fn, `tick ${snapshot.tick} is out of range`);
       }
     }
     checkRange(snapshot.liquidity, 0n, MAX_UINT128, fn, "liquidity", "uint128");
-    checkRange(snapshot.feeGrowthGlobal0X128, 0n, MAX_UINT256, fn, "feeGrowthGlobal0X128", "uint256");
-    checkRange(snapshot.feeGrowthGlobal1X128, 0n, MAX_UINT256, fn, "feeGrowthGlobal1X128", "uint256");
+    checkRange(
+      snapshot.feeGrowthGlobal0X128,
+      0n,
+      MAX_UINT256,
+      fn,
+      "feeGrowthGlobal0X128",
+      "uint256",
+    );
+    checkRange(
+      snapshot.feeGrowthGlobal1X128,
+      0n,
+      MAX_UINT256,
+      fn,
+      "feeGrowthGlobal1X128",
+      "uint256",
+    );
     checkRange(snapshot.protocolFees0, 0n, MAX_UINT128, fn, "protocolFees0", "uint128");
     checkRange(snapshot.protocolFees1, 0n, MAX_UINT128, fn, "protocolFees1", "uint128");
     checkFeeProtocol(snapshot.feeProtocol % 16, snapshot.feeProtocol >> 4, fn);
@@ -239,20 +251,20 @@ export class ReferencePool implements V3Pool {
       checkInt24(t.tick, fn, "tick");
       if (t.tick < MIN_TICK || t.tick > MAX_TICK || t.tick % pool.tickSpacing !== 0) {
         throw new V3MathError(
-          "INVALID_SNAPSHOT",
+          "BAD_INPUT",
           fn,
           `tick ${t.tick} is out of range or not a multiple of ${pool.tickSpacing}`,
         );
       }
       if (!t.initialized || t.liquidityGross === 0n) {
         throw new V3MathError(
-          "INVALID_SNAPSHOT",
+          "BAD_INPUT",
           fn,
           `tick ${t.tick} is listed but not initialized (liquidityGross ${t.liquidityGross})`,
         );
       }
       if (pool.tickStates.has(t.tick)) {
-        throw new V3MathError("INVALID_SNAPSHOT", fn, `tick ${t.tick} is listed twice`);
+        throw new V3MathError("BAD_INPUT", fn, `tick ${t.tick} is listed twice`);
       }
       checkRange(t.liquidityGross, 0n, MAX_UINT128, fn, "liquidityGross", "uint128");
       checkRange(t.liquidityNet, MIN_INT128, MAX_INT128, fn, "liquidityNet", "int128");
@@ -271,8 +283,22 @@ export class ReferencePool implements V3Pool {
       checkInt24(p.tickLower, fn, "tickLower");
       checkInt24(p.tickUpper, fn, "tickUpper");
       checkRange(p.liquidity, 0n, MAX_UINT128, fn, "position liquidity", "uint128");
-      checkRange(p.feeGrowthInside0LastX128, 0n, MAX_UINT256, fn, "feeGrowthInside0Last", "uint256");
-      checkRange(p.feeGrowthInside1LastX128, 0n, MAX_UINT256, fn, "feeGrowthInside1Last", "uint256");
+      checkRange(
+        p.feeGrowthInside0LastX128,
+        0n,
+        MAX_UINT256,
+        fn,
+        "feeGrowthInside0Last",
+        "uint256",
+      );
+      checkRange(
+        p.feeGrowthInside1LastX128,
+        0n,
+        MAX_UINT256,
+        fn,
+        "feeGrowthInside1Last",
+        "uint256",
+      );
       checkRange(p.tokensOwed0, 0n, MAX_UINT128, fn, "tokensOwed0", "uint128");
       checkRange(p.tokensOwed1, 0n, MAX_UINT128, fn, "tokensOwed1", "uint128");
       pool.positionStates.set(positionKey(p.owner, p.tickLower, p.tickUpper), {
@@ -421,7 +447,11 @@ export class ReferencePool implements V3Pool {
     const netBefore = info === undefined ? 0n : info.liquidityNet;
     const net = upper ? netBefore - liquidityDelta : netBefore + liquidityDelta;
     if (net < MIN_INT128 || net > MAX_INT128) {
-      throw new V3MathError("OVERFLOW", "mint", `liquidityNet ${net} at tick ${tick} exceeds int128`);
+      throw new V3MathError(
+        "OVERFLOW",
+        "mint",
+        `liquidityNet ${net} at tick ${tick} exceeds int128`,
+      );
     }
     return {
       state: {
@@ -471,7 +501,11 @@ export class ReferencePool implements V3Pool {
     checkInt24(tickLower, fn, "tickLower");
     checkInt24(tickUpper, fn, "tickUpper");
     if (tickLower >= tickUpper) {
-      throw new V3MathError("TLU", fn, `tickLower ${tickLower} is not below tickUpper ${tickUpper}`);
+      throw new V3MathError(
+        "TLU",
+        fn,
+        `tickLower ${tickLower} is not below tickUpper ${tickUpper}`,
+      );
     }
     if (tickLower < MIN_TICK) {
       throw new V3MathError("TLM", fn, `tickLower ${tickLower} is below MIN_TICK ${MIN_TICK}`);
@@ -699,7 +733,10 @@ export class ReferencePool implements V3Pool {
           crossedOutside0.push(subU256(global0, info.feeGrowthOutside0X128));
           crossedOutside1.push(subU256(global1, info.feeGrowthOutside1X128));
           // Moving down, the liquidity that starts at the tick is removed.
-          liquidity = addDeltaUnchecked(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
+          liquidity = addDeltaUnchecked(
+            liquidity,
+            zeroForOne ? -info.liquidityNet : info.liquidityNet,
+          );
         }
         tick = zeroForOne ? tickNext - 1 : tickNext;
       } else if (price !== stepStart) {
@@ -784,7 +821,11 @@ export class ReferencePool implements V3Pool {
       feeProtocol: this.feeProtocol,
       protocolFees0: this.protocolFees0,
       protocolFees1: this.protocolFees1,
-      ticks: this.sortedTicks.map((t) => ({ tick: t, ...this.tickStates.get(t)!, initialized: true })),
+      ticks: this.sortedTicks.map((t) => ({
+        tick: t,
+        ...this.tickStates.get(t)!,
+        initialized: true,
+      })),
       positions,
     };
   }

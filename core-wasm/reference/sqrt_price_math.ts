@@ -85,7 +85,7 @@ export function getNextSqrtPriceFromAmount0RoundingUp(
   // Removing token0: the output must leave a positive denominator.
   if (product > MAX_UINT256 || numerator1 <= product) {
     throw new V3MathError(
-      "OVERFLOW",
+      "PRICE_BOUND",
       "getNextSqrtPriceFromOutput",
       `amount0 out ${amount} is not below the reserve implied by liquidity ${liquidity} at ${sqrtPX96}`,
     );
@@ -138,7 +138,7 @@ export function getNextSqrtPriceFromAmount1RoundingDown(
     : mulDivRoundingUpUnchecked(amount, Q96, liquidity, "getNextSqrtPriceFromOutput");
   if (sqrtPX96 <= quotient) {
     throw new V3MathError(
-      "OVERFLOW",
+      "PRICE_BOUND",
       "getNextSqrtPriceFromOutput",
       `amount1 out ${amount} is not below the reserve implied by liquidity ${liquidity} at ${sqrtPX96}`,
     );
@@ -149,8 +149,8 @@ export function getNextSqrtPriceFromAmount1RoundingDown(
 function checkPriceAndLiquidity(sqrtPX96: bigint, liquidity: bigint, fn: string): void {
   checkSqrtPrice(sqrtPX96, fn, "sqrtPX96");
   checkLiquidity(liquidity, fn);
-  if (sqrtPX96 === 0n) throw new V3MathError("DIV_ZERO", fn, "sqrtPX96 is 0");
-  if (liquidity === 0n) throw new V3MathError("DIV_ZERO", fn, "liquidity is 0");
+  if (sqrtPX96 === 0n) throw new V3MathError("ZERO_PRICE_OR_LIQUIDITY", fn, "sqrtPX96 is 0");
+  if (liquidity === 0n) throw new V3MathError("ZERO_PRICE_OR_LIQUIDITY", fn, "liquidity is 0");
 }
 
 /**
@@ -181,8 +181,10 @@ export function getNextSqrtPriceFromInput(
 
 /**
  * SqrtPriceMath.getNextSqrtPriceFromOutput: the price after `amountOut` of
- * token1 (`zeroForOne`) or token0 is taken out. Throws "OVERFLOW" when the
- * output is not strictly below the liquidity's reserve.
+ * token1 (`zeroForOne`) or token0 is taken out. Throws "PRICE_BOUND" when the
+ * output is not strictly below the liquidity's reserve, and
+ * "ZERO_PRICE_OR_LIQUIDITY" for a zero price or liquidity (both contract
+ * requires without a reason string).
  *
  * @example
  * ```ts
@@ -217,7 +219,11 @@ export function getNextSqrtPriceFromOutput(
 export function amount0Delta(a: bigint, b: bigint, liquidity: bigint, roundUp: boolean): bigint {
   if (a > b) [a, b] = [b, a];
   if (a === 0n) {
-    throw new V3MathError("DIV_ZERO", "getAmount0Delta", "the lower sqrt price is 0");
+    throw new V3MathError(
+      "ZERO_PRICE_OR_LIQUIDITY",
+      "getAmount0Delta",
+      "the lower sqrt price is 0",
+    );
   }
   const numerator1 = liquidity << 96n;
   const numerator2 = b - a;

@@ -24,7 +24,7 @@ import { MAX_TICK, MIN_TICK } from "./tick_math.ts";
 export function tickSpacingToMaxLiquidityPerTick(tickSpacing: number): bigint {
   if (!Number.isInteger(tickSpacing) || tickSpacing <= 0 || tickSpacing > 8388607) {
     throw new V3MathError(
-      "OVERFLOW",
+      "TICK_SPACING",
       "tickSpacingToMaxLiquidityPerTick",
       `tickSpacing ${tickSpacing} is outside [1, 8388607]`,
     );

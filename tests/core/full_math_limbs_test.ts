@@ -8,7 +8,17 @@ import assert from "node:assert/strict";
 import { implementations } from "../support/implementations.ts";
 
 const M64 = (1n << 64n) - 1n;
-const SPECIAL = [0n, 1n, 2n, 1n << 63n, (1n << 63n) - 1n, (1n << 63n) + 1n, M64, M64 - 1n, 1n << 32n];
+const SPECIAL = [
+  0n,
+  1n,
+  2n,
+  1n << 63n,
+  (1n << 63n) - 1n,
+  (1n << 63n) + 1n,
+  M64,
+  M64 - 1n,
+  1n << 32n,
+];
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;

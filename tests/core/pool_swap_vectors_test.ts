@@ -358,7 +358,11 @@ function sig5(num: bigint, den: bigint): Sig5 {
 const Q192 = 1n << 192n;
 
 function assertPrice(actualNum: bigint, actualDen: bigint, expected: SnapValue, what: string) {
-  deepEqual(sig5(actualNum, actualDen), parseSig5(String(expected)), `${what}: expected ${expected}`);
+  deepEqual(
+    sig5(actualNum, actualDen),
+    parseSig5(String(expected)),
+    `${what}: expected ${expected}`,
+  );
 }
 
 // ---------------------------------------------------------------------------
