@@ -15,6 +15,7 @@
  * @module
  */
 import { loadCore, MAX_SQRT_RATIO, MIN_SQRT_RATIO, Q96 } from "../core-wasm/mod.ts";
+import { SeededRandom } from "../services/common/random.ts";
 
 interface DemoOptions {
   swaps: number;
@@ -45,22 +46,6 @@ function parseArgs(args: string[]): DemoOptions {
   return opts;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
-
 const DEC0 = 6; // USDC
 const DEC1 = 18; // WETH
 
@@ -75,7 +60,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const core = await loadCore();
   const { math } = core;
-  const r = rng(opts.seed);
+  const r = new SeededRandom(opts.seed);
   const fee = 3000;
   const spacing = 60;
   const pool = core.createPool(fee, spacing);
@@ -113,7 +98,7 @@ async function main(): Promise<void> {
   let crossed = 0;
   let volume0 = 0n;
   for (let i = 0; i < opts.swaps; i++) {
-    fair += sigma * gaussian(r);
+    fair += sigma * r.gaussian();
     const slot = pool.slot0();
     const pool0 = Math.log(ethPrice(slot.sqrtPriceX96));
     if (Math.abs(fair - pool0) > fee / 1e6) {
@@ -131,8 +116,8 @@ async function main(): Promise<void> {
       }
     }
     // heavy-tailed noise trade in USDC (Pareto sizes, median ~ 500 USDC)
-    const size = 300 / Math.pow(1 - r(), 1 / 1.5);
-    const zeroForOne = r() < 0.5;
+    const size = 300 / Math.pow(1 - r.next(), 1 / 1.5);
+    const zeroForOne = r.chance(0.5);
     const amount = BigInt(Math.floor(Math.min(size, 5e6) * 10 ** DEC0));
     if (zeroForOne) {
       const res = pool.swap(true, amount, MIN_SQRT_RATIO + 1n);

@@ -52,6 +52,7 @@
  * ```
  * @module
  */
+import { SeededRandom } from "../services/common/random.ts";
 import { createRequire } from "node:module";
 import { loadCore } from "../core-wasm/mod.ts";
 import { referenceImplementation } from "../core-wasm/reference/mod.ts";
@@ -135,42 +136,8 @@ const MAX_TICK = 887272;
 const MIN_SQRT_RATIO = 4295128739n;
 const MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342n;
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 2^32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-class Rng {
-  readonly #next: () => number;
-  constructor(seed: number) {
-    this.#next = prng(seed);
-  }
-  /** Integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor((this.#next() / 2 ** 32) * (hi - lo + 1));
-  }
-  /** Uniform bigint in [0, 2^bits). */
-  bits(bits: number): bigint {
-    let x = 0n;
-    for (let k = 0; k < bits; k += 32) x = (x << 32n) | BigInt(this.#next());
-    return x & ((1n << BigInt(bits)) - 1n);
-  }
-  /** bigint in [lo, hi). */
-  range(lo: bigint, hi: bigint): bigint {
-    const span = hi - lo;
-    return lo + (this.bits(span.toString(2).length + 32) % span);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)];
-  }
-}
+/** Seeded draws shared with the rest of the project. */
+const Rng = SeededRandom;
 
 interface AmountDeltaArgs {
   a: bigint;

@@ -6,6 +6,7 @@
  * growth and protocol fees must be identical; at the end burns, tokensOwed,
  * collects, every initialized tick and every position are compared too.
  */
+import { SeededRandom } from "../../services/common/random.ts";
 import assert from "node:assert/strict";
 import type { V3Implementation, V3Pool } from "../../core-wasm/types.ts";
 import { implementations } from "../support/implementations.ts";
@@ -23,24 +24,8 @@ import {
   type UniswapV3Deployment,
 } from "../support/anvil.ts";
 
-/** Deterministic PRNG (mulberry32). */
-class Rng {
-  #s: number;
-  constructor(seed: number) {
-    this.#s = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
+/** Seeded draws (the project's SeededRandom) plus a log-uniform amount. */
+class Rng extends SeededRandom {
   /** Log-uniform bigint in [lo, hi]. */
   logBig(lo: number, hi: number): bigint {
     const x = Math.exp(Math.log(lo) + this.next() * (Math.log(hi) - Math.log(lo)));

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { implementations } from "../support/implementations.ts";
+import { SeededRandom } from "../../services/common/random.ts";
 
 const M64 = (1n << 64n) - 1n;
 const SPECIAL = [
@@ -20,24 +21,12 @@ const SPECIAL = [
   1n << 32n,
 ];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function limb(r: SeededRandom): bigint {
+  return r.chance(0.6) ? r.pick(SPECIAL) : r.bits(64);
 }
 
-function limb(r: () => number): bigint {
-  if (r() < 0.6) return SPECIAL[Math.floor(r() * SPECIAL.length)];
-  return (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32));
-}
-
-function value(r: () => number, maxLimbs: number): bigint {
-  const n = 1 + Math.floor(r() * maxLimbs);
+function value(r: SeededRandom, maxLimbs: number): bigint {
+  const n = r.int(1, maxLimbs);
   let x = 0n;
   for (let i = 0; i < n; i++) x = (x << 64n) | limb(r);
   return x;
@@ -47,7 +36,7 @@ const U256_MAX = (1n << 256n) - 1n;
 
 for (const impl of await implementations()) {
   Deno.test(`${impl.name}: mulDiv / mulDivRoundingUp on structured limbs equal BigInt`, () => {
-    const r = rng(20261124);
+    const r = new SeededRandom(20261124);
     let checked = 0;
     let overflows = 0;
     for (let i = 0; i < 100_000; i++) {
