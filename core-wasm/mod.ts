@@ -17,6 +17,8 @@ import { type CoreExports, DEFAULT_WASM_URL, instantiateCore } from "./_loader.t
 import { LimbIO } from "./_io.ts";
 import { WasmMath } from "./math.ts";
 import { WasmPool } from "./pool.ts";
+import { WasmQuoting } from "./quoting.ts";
+import { WasmOrderBook } from "./book.ts";
 
 export * from "./types.ts";
 export { V3MathError } from "./errors.ts";
@@ -35,6 +37,18 @@ export class WasmCore implements V3Implementation {
     this.exports = exports;
     this.#io = new LimbIO(exports);
     this.math = new WasmMath(exports, this.#io);
+  }
+
+  #quoting?: WasmQuoting;
+
+  /** Quote models (Avellaneda–Stoikov, GLFT) and their calibration helpers. */
+  get quoting(): WasmQuoting {
+    return (this.#quoting ??= new WasmQuoting(this.exports));
+  }
+
+  /** A new, empty L2 order book (prices in ticks, sizes in lots); `free()` it when done. */
+  createOrderBook(): WasmOrderBook {
+    return new WasmOrderBook(this.exports);
   }
 
   /** A new, uninitialized pool (fee in pips, e.g. 3000 = 0.3%). */
@@ -76,3 +90,25 @@ export function loadCore(source: URL = DEFAULT_WASM_URL): Promise<WasmCore> {
   }
   return p;
 }
+
+export { QUOTE_IN_STRIDE, QUOTE_OUT_STRIDE, QuoteRow, WasmQuoting } from "./quoting.ts";
+export type {
+  AvellanedaStoikovParams,
+  GlftCoefficients,
+  GlftParams,
+  IntensityFit,
+  Quote,
+  QuoteParamsBase,
+} from "./quoting.ts";
+export { WasmOrderBook } from "./book.ts";
+export type {
+  BookDeltaBatch,
+  BookDepth,
+  BookLevel,
+  BookLevels,
+  BookSnapshot,
+  DeltaResult,
+  PriceLevel,
+  Seq,
+  SequenceStatus,
+} from "./book.ts";
