@@ -53,76 +53,19 @@
  * @module
  */
 import { SeededRandom } from "../services/common/random.ts";
-import { createRequire } from "node:module";
 import { loadCore } from "../core-wasm/mod.ts";
 import { referenceImplementation } from "../core-wasm/reference/mod.ts";
 import type { PoolSnapshot, SwapResult, V3Math, V3Pool } from "../core-wasm/types.ts";
 
-// ---------------------------------------------------------------------------
-// v3-sdk (CJS build: its ESM build has extension-less imports Deno rejects)
-// ---------------------------------------------------------------------------
-
-/** An opaque JSBI value. */
-interface Jsbi {
-  toString(): string;
-}
-interface JsbiStatic {
-  BigInt(x: number | string): Jsbi;
-}
-interface SdkSwapState {
-  amountCalculated: Jsbi;
-  sqrtRatioX96: Jsbi;
-  liquidity: Jsbi;
-  tickCurrent: number;
-}
-interface SdkPool {
-  swap(zeroForOne: boolean, amountSpecified: Jsbi, sqrtPriceLimitX96?: Jsbi): Promise<SdkSwapState>;
-  getOutputAmount(input: unknown, sqrtPriceLimitX96?: Jsbi): Promise<[{ quotient: Jsbi }, SdkPool]>;
-}
-interface SdkModule {
-  TickMath: {
-    getSqrtRatioAtTick(tick: number): Jsbi;
-    getTickAtSqrtRatio(sqrtRatioX96: Jsbi): number;
-  };
-  SqrtPriceMath: {
-    getAmount0Delta(a: Jsbi, b: Jsbi, liquidity: Jsbi, roundUp: boolean): Jsbi;
-    getAmount1Delta(a: Jsbi, b: Jsbi, liquidity: Jsbi, roundUp: boolean): Jsbi;
-  };
-  SwapMath: {
-    computeSwapStep(
-      current: Jsbi,
-      target: Jsbi,
-      liquidity: Jsbi,
-      amountRemaining: Jsbi,
-      feePips: number,
-    ): [Jsbi, Jsbi, Jsbi, Jsbi];
-  };
-  Pool: new (
-    tokenA: unknown,
-    tokenB: unknown,
-    fee: number,
-    sqrtRatioX96: string,
-    liquidity: string,
-    tickCurrent: number,
-    ticks: unknown,
-  ) => SdkPool;
-  TickListDataProvider: new (
-    ticks: Array<{ index: number; liquidityGross: string; liquidityNet: string }>,
-    tickSpacing: number,
-  ) => unknown;
-}
-interface SdkCoreModule {
-  Token: new (chainId: number, address: string, decimals: number) => unknown;
-  CurrencyAmount: { fromRawAmount(token: unknown, raw: string): unknown };
-}
-
-const require = createRequire(import.meta.url);
-const sdk = require("@uniswap/v3-sdk") as SdkModule;
-const sdkCore = require("@uniswap/sdk-core") as SdkCoreModule;
-const JSBI = require("jsbi") as JsbiStatic;
-
-const j = (x: bigint): Jsbi => JSBI.BigInt(x.toString());
-const b = (x: Jsbi): bigint => BigInt(x.toString());
+import {
+  fromJsbi as b,
+  type Jsbi,
+  sdkCore,
+  type SdkPool,
+  type SdkSwapState,
+  toJsbi as j,
+  v3Sdk as sdk,
+} from "../core-wasm/reference/v3_sdk.ts";
 
 // ---------------------------------------------------------------------------
 // Inputs

@@ -9,72 +9,18 @@
  */
 import fc from "fast-check";
 import { equal, ok } from "node:assert/strict";
-import { createRequire } from "node:module";
 import type { V3Implementation } from "../../core-wasm/types.ts";
 import { V3MathError } from "../../core-wasm/errors.ts";
 import { implementations } from "../support/implementations.ts";
 
-// ---------------------------------------------------------------------------
-// The parts of the v3-sdk API used here.
-
-/** An opaque JSBI value. */
-interface Jsbi {
-  toString(): string;
-}
-interface SdkPool {
-  readonly sqrtRatioX96: Jsbi;
-  readonly liquidity: Jsbi;
-  readonly tickCurrent: number;
-  getOutputAmount(input: unknown, sqrtPriceLimitX96?: Jsbi): Promise<[{ quotient: Jsbi }, SdkPool]>;
-  getInputAmount(output: unknown, sqrtPriceLimitX96?: Jsbi): Promise<[{ quotient: Jsbi }, SdkPool]>;
-}
-interface SdkTick {
-  index: number;
-  liquidityGross: string;
-  liquidityNet: string;
-}
-interface Sdk {
-  TickMath: {
-    getSqrtRatioAtTick(tick: number): Jsbi;
-    getTickAtSqrtRatio(sqrtRatioX96: Jsbi): number;
-  };
-  SqrtPriceMath: {
-    getAmount0Delta(a: Jsbi, b: Jsbi, liquidity: Jsbi, roundUp: boolean): Jsbi;
-    getAmount1Delta(a: Jsbi, b: Jsbi, liquidity: Jsbi, roundUp: boolean): Jsbi;
-    getNextSqrtPriceFromInput(p: Jsbi, liquidity: Jsbi, amount: Jsbi, zeroForOne: boolean): Jsbi;
-    getNextSqrtPriceFromOutput(p: Jsbi, liquidity: Jsbi, amount: Jsbi, zeroForOne: boolean): Jsbi;
-  };
-  SwapMath: {
-    computeSwapStep(
-      current: Jsbi,
-      target: Jsbi,
-      liquidity: Jsbi,
-      amountRemaining: Jsbi,
-      feePips: number,
-    ): [Jsbi, Jsbi, Jsbi, Jsbi];
-  };
-  Pool: new (
-    tokenA: unknown,
-    tokenB: unknown,
-    fee: number,
-    sqrtRatioX96: string,
-    liquidity: string,
-    tickCurrent: number,
-    ticks: SdkTick[],
-  ) => SdkPool;
-}
-interface SdkCore {
-  Token: new (chainId: number, address: string, decimals: number) => unknown;
-  CurrencyAmount: { fromRawAmount(token: unknown, raw: string): unknown };
-}
-
-const require = createRequire(import.meta.url);
-const sdk = require("@uniswap/v3-sdk") as Sdk;
-const sdkCore = require("@uniswap/sdk-core") as SdkCore;
-const JSBI = require("jsbi") as { BigInt(x: string): Jsbi };
-
-const j = (x: bigint): Jsbi => JSBI.BigInt(x.toString());
-const b = (x: Jsbi): bigint => BigInt(x.toString());
+import {
+  fromJsbi as b,
+  type Jsbi,
+  sdkCore,
+  type SdkPool,
+  toJsbi as j,
+  v3Sdk as sdk,
+} from "../../core-wasm/reference/v3_sdk.ts";
 
 // ---------------------------------------------------------------------------
 
