@@ -3,7 +3,9 @@
 import {
   addU64,
   copy,
+  divInexact,
   divWide,
+  divWideBy,
   isZero,
   mulWide,
   setZero,
@@ -118,4 +120,37 @@ export function divRoundingUp(o: U256, a: U256, b: U256): void {
   divWide(DIV_D_Q, null, REM, copyD(b));
   copy(o, DIV_D_Q);
   if (!isZero(REM)) addU64(o, o, 1);
+}
+
+// 512-bit scratch for a two-factor denominator (lo limbs then hi limbs).
+const DEN_PTR: usize = memory.data(64, 16);
+const DEN_LO = changetype<U256>(DEN_PTR);
+const DEN_HI = changetype<U256>(DEN_PTR + 32);
+const MD2_Q = staticU256();
+const MD2_QHI = staticU256();
+
+/**
+ * o = a*b / (c*d), rounded down or up: one division by the 512-bit product
+ * c*d. Equal to nested divisions because floor(floor(x/m)/n) = floor(x/(mn))
+ * and ceil(ceil(x/m)/n) = ceil(x/(mn)) for positive integers m, n. Fails
+ * DIV_ZERO when c or d is zero, OVERFLOW when the result exceeds 256 bits.
+ */
+export function mulDivBy2(o: U256, a: U256, b: U256, c: U256, d: U256, roundUp: bool): void {
+  if (isZero(c) || isZero(d)) {
+    fail(E_DIV_ZERO);
+    setZero(o);
+    return;
+  }
+  mulWide(DEN_LO, DEN_HI, c, d);
+  mulWide(WIDE_LO, WIDE_HI, a, b);
+  divWideBy(MD2_Q, MD2_QHI, null, DEN_PTR, 8);
+  if (!isZero(MD2_QHI)) {
+    fail(E_OVERFLOW);
+    setZero(o);
+    return;
+  }
+  copy(o, MD2_Q);
+  if (roundUp && divInexact) {
+    if (addU64(o, o, 1)) fail(E_OVERFLOW);
+  }
 }

@@ -23,7 +23,7 @@ import {
   WIDE_LO,
   fitsBits,
 } from "./u256";
-import { divRoundingUp, mulDiv, mulDivInexact, mulDivRoundingUp } from "./full_math";
+import { divRoundingUp, mulDiv, mulDivBy2, mulDivRoundingUp } from "./full_math";
 import { E_OVERFLOW, E_PRICE_BOUND, E_PRICE_ZERO, fail, status } from "./status";
 
 export const Q96 = staticU256();
@@ -177,13 +177,11 @@ export function getAmount0Delta(
   }
   shl(NUM1, liquidity, 96);
   sub(N2, SB, SA);
-  if (roundUp) {
-    mulDivRoundingUp(TMP, NUM1, N2, SB);
-    divRoundingUp(o, TMP, SA);
-  } else {
-    mulDiv(TMP, NUM1, N2, SB);
-    divmod(o, null, TMP, SA);
-  }
+  // The contract divides twice, (numerator1 * numerator2 / sqrtB) / sqrtA,
+  // each rounded the same way; one division by sqrtA * sqrtB is identical
+  // (nested floor/ceil divisions compose) and the first quotient never
+  // overflows (numerator2 < sqrtB), so no revert is lost.
+  mulDivBy2(o, NUM1, N2, SA, SB, roundUp);
 }
 
 /** o = getAmount1Delta(sqrtA, sqrtB, uint128 liquidity, roundUp). */

@@ -344,9 +344,9 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
 const WIDE_PTR: usize = memory.data(64, 16);
 export const WIDE_LO = changetype<U256>(WIDE_PTR);
 export const WIDE_HI = changetype<U256>(WIDE_PTR + 32);
-// normalized numerator (9 limbs), normalized divisor (4), quotient (8)
+// normalized numerator (9 limbs), normalized divisor (up to 8), quotient (8)
 const UN: usize = memory.data(8 * 9, 16);
-const DN: usize = memory.data(8 * 4, 16);
+const DN: usize = memory.data(8 * 8, 16);
 const QD: usize = memory.data(8 * 8, 16);
 
 // @ts-ignore: decorator
@@ -424,13 +424,25 @@ function div2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
  * remainder to r (may be null). q/qHi/r must not alias d.
  */
 export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): void {
-  const dp = changetype<usize>(d);
-  let n = 4;
+  divWideBy(q, qHi, r, changetype<usize>(d), 4);
+}
+
+/** Whether the last division left a nonzero remainder. */
+export let divInexact: bool = false;
+
+/**
+ * As divWide, with a divisor of up to 8 limbs at dp (dLimbs of them). A
+ * remainder wider than 4 limbs is only reported through divInexact (r must
+ * be null then).
+ */
+export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, dLimbs: i32): void {
+  let n = dLimbs;
   while (n > 0 && ld(dp, n - 1) == 0) n--;
   let m = 8;
   while (m > 0 && ld(WIDE_PTR, m - 1) == 0) m--;
   if (m < n) {
     // numerator < divisor
+    divInexact = m > 0;
     if (r) copy(r, WIDE_LO);
     setZero(q);
     if (qHi) setZero(qHi);
@@ -459,6 +471,7 @@ export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): voi
       st(QD, j, div2by1(rem, ld(UN, j), d1, v));
       rem = div2Rem;
     }
+    divInexact = rem != 0;
     if (r) setU64(r, rem >> s);
   } else {
     const d0 = ld(DN, n - 2);
@@ -532,6 +545,9 @@ export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): voi
       }
       st(QD, j, qhat);
     }
+    let any: u64 = 0;
+    for (let i = 0; i < n; i++) any |= ld(UN, i);
+    divInexact = any != 0;
     if (r) {
       const rp = changetype<usize>(r);
       setZero(r);
