@@ -226,9 +226,24 @@ export const SWAP_AMOUNT0 = staticU256();
 export const SWAP_AMOUNT1 = staticU256();
 export let swapTicksCrossed: i32 = 0;
 
-// Crossings made by the running swap, to undo them if it fails.
-const crossedIdx = new Array<i32>();
-const crossedG = new Array<u64>();
+// Crossings made by the running swap, to undo them if it fails: per crossing
+// the tick index and the two fee growth globals used (9 limbs).
+const UNDO_LIMBS = 9;
+let undoLog = new StaticArray<u64>(UNDO_LIMBS * 64);
+let undoCount = 0;
+
+function logCrossing(index: i32, g0: U256, g1: U256): void {
+  if ((undoCount + 1) * UNDO_LIMBS > undoLog.length) {
+    const bigger = new StaticArray<u64>(undoLog.length * 2);
+    memory.copy(changetype<usize>(bigger), changetype<usize>(undoLog), <usize>undoCount * UNDO_LIMBS * 8);
+    undoLog = bigger;
+  }
+  const base = changetype<usize>(undoLog) + (<usize>(undoCount * UNDO_LIMBS) << 3);
+  store<u64>(base, <u64>index);
+  copy(changetype<U256>(base + 8), g0);
+  copy(changetype<U256>(base + 40), g1);
+  undoCount++;
+}
 
 // result of nextInitializedTickWithinOneWord
 let nextInitialized: bool = false;
@@ -290,11 +305,11 @@ const G0 = staticU256();
 const G1 = staticU256();
 
 function undoCrossings(pool: Pool): void {
-  for (let k = crossedIdx.length - 1; k >= 0; k--) {
-    const base = crossedG.dataStart + (<usize>k << 6);
-    copy(G0, changetype<U256>(base));
-    copy(G1, changetype<U256>(base + 32));
-    crossTick(pool, unchecked(crossedIdx[k]), G0, G1);
+  for (let k = undoCount - 1; k >= 0; k--) {
+    const base = changetype<usize>(undoLog) + (<usize>(k * UNDO_LIMBS) << 3);
+    copy(G0, changetype<U256>(base + 8));
+    copy(G1, changetype<U256>(base + 40));
+    crossTick(pool, <i32>load<u64>(base), G0, G1);
   }
 }
 
@@ -336,8 +351,7 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
   copy(FG, zeroForOne ? pool.s(S_FG0) : pool.s(S_FG1));
   setZero(PROTO);
   copy(LIQ, pool.s(S_LIQ));
-  crossedIdx.length = 0;
-  crossedG.length = 0;
+  undoCount = 0;
   let crossed = 0;
 
   while (!isZero(REMAINING) && !eq(PRICE, LIMIT)) {
@@ -405,12 +419,7 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
         // cross: the input token's growth is the running one
         const g0 = zeroForOne ? FG : pool.s(S_FG0);
         const g1 = zeroForOne ? pool.s(S_FG1) : FG;
-        crossedIdx.push(index);
-        for (let j = 0; j < 4; j++) crossedG.push(0);
-        for (let j = 0; j < 4; j++) crossedG.push(0);
-        const base = crossedG.dataStart + (<usize>(crossedIdx.length - 1) << 6);
-        copy(changetype<U256>(base), g0);
-        copy(changetype<U256>(base + 32), g1);
+        logCrossing(index, g0, g1);
         crossTick(pool, index, g0, g1);
         copy(NET, pool.t(index, T_NET));
         if (zeroForOne) neg(NET, NET);
