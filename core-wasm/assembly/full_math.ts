@@ -2,12 +2,17 @@
 // up, failing (not wrapping) when the result does not fit 256 bits.
 import {
   addU64,
+  cmp,
   copy,
+  div2by1,
+  div2Rem,
   divInexact,
   divWide,
   divWideBy,
   isZero,
   mulWide,
+  reciprocal,
+  setLimbs,
   setZero,
   staticU256,
   U256,
@@ -153,4 +158,100 @@ export function mulDivBy2(o: U256, a: U256, b: U256, c: U256, d: U256, roundUp: 
   if (roundUp && divInexact) {
     if (addU64(o, o, 1)) fail(E_OVERFLOW);
   }
+}
+
+// Two cached reciprocals: a swap divides by 1e6 and by 1e6 - fee over and over.
+let recipD0: u64 = 0;
+let recipV0: u64 = 0;
+let recipD1: u64 = 0;
+let recipV1: u64 = 0;
+
+function reciprocalCached(dn: u64): u64 {
+  if (dn == recipD0) return recipV0;
+  if (dn == recipD1) return recipV1;
+  const v = reciprocal(dn);
+  recipD1 = recipD0;
+  recipV1 = recipV0;
+  recipD0 = dn;
+  recipV0 = v;
+  return v;
+}
+
+/**
+ * o = a * m / d for 32-bit m and d (fee arithmetic: amount * (1e6 - fee) /
+ * 1e6, amountIn * fee / (1e6 - fee)), rounded down or up, exactly as
+ * mulDiv/mulDivRoundingUp would give, without the general 512-bit path.
+ */
+export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): void {
+  if (d == 0) {
+    fail(E_DIV_ZERO);
+    setZero(o);
+    return;
+  }
+  const mm = <u64>m;
+  // a * m as five limbs; each a_i * m < 2^96
+  const a0 = a.l0, a1 = a.l1, a2 = a.l2, a3 = a.l3;
+  const h0 = ((a0 >> 32) * mm + (((a0 & 0xffffffff) * mm) >> 32)) >> 32;
+  const h1 = ((a1 >> 32) * mm + (((a1 & 0xffffffff) * mm) >> 32)) >> 32;
+  const h2 = ((a2 >> 32) * mm + (((a2 & 0xffffffff) * mm) >> 32)) >> 32;
+  const h3 = ((a3 >> 32) * mm + (((a3 & 0xffffffff) * mm) >> 32)) >> 32;
+  const p0 = a0 * mm;
+  let t = a1 * mm;
+  const p1 = t + h0;
+  let c: u64 = p1 < t ? 1 : 0;
+  t = a2 * mm;
+  let p2 = t + h1;
+  let c2: u64 = p2 < t ? 1 : 0;
+  p2 += c;
+  c2 += p2 < c ? 1 : 0;
+  t = a3 * mm;
+  let p3 = t + h2;
+  let c3: u64 = p3 < t ? 1 : 0;
+  p3 += c2;
+  c3 += p3 < c2 ? 1 : 0;
+  const p4 = h3 + c3;
+  // divide by d (< 2^32): normalize to dn = d << s with s in [32, 63]
+  const s = clz(<u64>d);
+  const rs = 64 - s;
+  const dn = <u64>d << s;
+  const v = reciprocalCached(dn);
+  let rem = p4 >> rs;
+  const q4 = div2by1(rem, (p4 << s) | (p3 >> rs), dn, v);
+  rem = div2Rem;
+  const q3 = div2by1(rem, (p3 << s) | (p2 >> rs), dn, v);
+  rem = div2Rem;
+  const q2 = div2by1(rem, (p2 << s) | (p1 >> rs), dn, v);
+  rem = div2Rem;
+  const q1 = div2by1(rem, (p1 << s) | (p0 >> rs), dn, v);
+  rem = div2Rem;
+  const q0 = div2by1(rem, p0 << s, dn, v);
+  rem = div2Rem;
+  if (q4 != 0) {
+    fail(E_OVERFLOW);
+    setZero(o);
+    return;
+  }
+  setLimbs(o, q0, q1, q2, q3);
+  if (roundUp && rem != 0) {
+    if (addU64(o, o, 1)) fail(E_OVERFLOW);
+  }
+}
+
+/** o = floor(a * 2^128 / d) (fee growth per unit of liquidity), as mulDiv(a, Q128, d). */
+export function mulDivQ128(o: U256, a: U256, d: U256): void {
+  if (isZero(d)) {
+    fail(E_DIV_ZERO);
+    setZero(o);
+    return;
+  }
+  setLimbs(WIDE_LO, 0, 0, a.l0, a.l1);
+  setLimbs(WIDE_HI, a.l2, a.l3, 0, 0);
+  // the quotient fits in 256 bits iff the high half is below d
+  if (cmp(WIDE_HI, d) >= 0) {
+    fail(E_OVERFLOW);
+    setZero(o);
+    return;
+  }
+  divWide(DIV_D_Q, null, null, copyD(d));
+  copy(o, DIV_D_Q);
 }

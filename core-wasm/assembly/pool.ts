@@ -25,7 +25,7 @@ import {
   sub,
   U256,
 } from "./u256";
-import { mulDiv } from "./full_math";
+import { mulDiv, mulDivQ128 } from "./full_math";
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from "./tick_math";
 import { getAmount0DeltaSigned, getAmount1DeltaSigned } from "./sqrt_price_math";
 import {
@@ -409,7 +409,7 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
     }
 
     if (!isZero(LIQ)) {
-      mulDiv(TMP, STEP_FEE, Q128, LIQ);
+      mulDivQ128(TMP, STEP_FEE, LIQ);
       if (status) break;
       add(FG, FG, TMP);
     }

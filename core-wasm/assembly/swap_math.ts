@@ -12,7 +12,7 @@ import {
   sub,
   U256,
 } from "./u256";
-import { mulDiv, mulDivRoundingUp } from "./full_math";
+import { mulDivSmall } from "./full_math";
 import {
   getAmount0Delta,
   getAmount1Delta,
@@ -27,10 +27,6 @@ export const STEP_FEE = staticU256();
 
 const REM_ABS = staticU256();
 const LESS_FEE = staticU256();
-const FEE_COMPLEMENT = staticU256();
-const FEE_PIPS = staticU256();
-const MILLION = staticU256();
-setU64(MILLION, 1000000);
 
 /**
  * computeSwapStep; results in STEP_SQRT_NEXT, STEP_AMOUNT_IN, STEP_AMOUNT_OUT,
@@ -45,11 +41,9 @@ export function computeSwapStep(
 ): void {
   const zeroForOne = cmp(sqrtRatioCurrentX96, sqrtRatioTargetX96) >= 0;
   const exactIn = !isNeg(amountRemaining);
-  setU64(FEE_PIPS, feePips);
-  setU64(FEE_COMPLEMENT, 1000000 - <u64>feePips);
 
   if (exactIn) {
-    mulDiv(LESS_FEE, amountRemaining, FEE_COMPLEMENT, MILLION);
+    mulDivSmall(LESS_FEE, amountRemaining, 1000000 - feePips, 1000000, false);
     if (zeroForOne) {
       getAmount0Delta(STEP_AMOUNT_IN, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true);
     } else {
@@ -97,6 +91,6 @@ export function computeSwapStep(
     // the whole remainder is consumed; what is not input is fee
     sub(STEP_FEE, amountRemaining, STEP_AMOUNT_IN);
   } else {
-    mulDivRoundingUp(STEP_FEE, STEP_AMOUNT_IN, FEE_PIPS, FEE_COMPLEMENT);
+    mulDivSmall(STEP_FEE, STEP_AMOUNT_IN, feePips, 1000000 - feePips, true);
   }
 }

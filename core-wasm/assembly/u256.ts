@@ -391,16 +391,16 @@ function divlu(u1: u64, u0: u64, v: u64): u64 {
 /** The 2-by-1 reciprocal of a normalized d: floor((2^128 - 1) / d) - 2^64. */
 // @ts-ignore: decorator
 @inline
-function reciprocal(d: u64): u64 {
+export function reciprocal(d: u64): u64 {
   return divlu(~d, 0xffffffffffffffff, d);
 }
 
-let div2Rem: u64 = 0;
+export let div2Rem: u64 = 0;
 
 /** (u1*2^64 + u0) / d for normalized d and u1 < d; remainder in div2Rem. */
 // @ts-ignore: decorator
 @inline
-function div2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
+export function div2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
   const p0 = v * u1;
   let q1 = umulh(v, u1);
   const q0 = p0 + u0;

@@ -62,3 +62,37 @@ for (const impl of await implementations()) {
     assert.ok(checked > 50_000 && overflows > 1000, `checked ${checked}, overflows ${overflows}`);
   });
 }
+
+Deno.test("computeSwapStep on structured amounts and any fee: wasm equals the BigInt reference", async () => {
+  const impls = await implementations();
+  const ref = impls.find((i) => i.name === "bigint-reference")!;
+  const r = new SeededRandom(77);
+  const MIN = 4295128739n;
+  const MAX = 1461446703485210103287273052203988822378723970342n;
+  let compared = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const p = MIN + r.range(0n, MAX - MIN);
+    const target = MIN + r.range(0n, MAX - MIN);
+    const liquidity = value(r, 2) & ((1n << 128n) - 1n);
+    let amount = value(r, 4) & ((1n << 255n) - 1n);
+    if (r.chance(0.5)) amount = -amount;
+    const fee = r.chance(0.2) ? r.pick([0, 1, 100, 500, 3000, 10000, 999_999]) : r.int(0, 999_999);
+    const run = (impl: typeof ref) => {
+      try {
+        return impl.math.computeSwapStep(p, target, liquidity, amount, fee);
+      } catch (e) {
+        return e instanceof Error ? `${e.name}: ${(e as { code?: string }).code}` : String(e);
+      }
+    };
+    const expected = run(ref);
+    for (const impl of impls) {
+      assert.deepEqual(
+        run(impl),
+        expected,
+        `${impl.name}: step(${p}, ${target}, ${liquidity}, ${amount}, ${fee})`,
+      );
+    }
+    compared++;
+  }
+  assert.equal(compared, 20_000);
+});
