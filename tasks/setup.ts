@@ -48,7 +48,9 @@ async function ensureNodeTools(): Promise<void> {
   const lockText = await Deno.readTextFile(lock);
   const stampText = await Deno.readTextFile(stamp).catch(() => "");
   if (stampText === lockText) return;
-  console.error("setup: installing config/node-tools npm packages (anvil, zeromq) with npm install");
+  console.error(
+    "setup: installing config/node-tools npm packages (anvil, zeromq) with npm install",
+  );
   // `npm ci` refuses this lock: npm 11 leaves anvil's per-platform optional
   // packages out of it. `npm install` honours the locked versions.
   const ok = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], toolsDir);
