@@ -24,3 +24,7 @@ export * from "./order_state.ts";
 export * from "./position_math.ts";
 export * from "./mini_oms.ts";
 export * from "./mini_pms.ts";
+export * from "./market_data.ts";
+export * from "./latency.ts";
+export * from "./strategy.ts";
+export * from "./container.ts";
