@@ -3,8 +3,12 @@
  *
  * - core: `tasks/bench_core.ts` (WASM core vs @uniswap/v3-sdk vs the BigInt
  *   reference; see that file for the methodology);
- * - bus: `tasks/bench_bus.ts`'s `benchBus`, when that file exists (skipped
- *   with a note otherwise).
+ * - bus: `tasks/bench_bus.ts` (Deno ZeroMQ bus vs an npm zeromq baseline
+ *   under Node, measured in the same run);
+ * - backtest: `tasks/bench_backtest.ts` (bar mode, swap-level mode, sweep
+ *   scaling on the cores available);
+ * - mm: `tasks/bench_mm.ts` (market-making decision latency, WASM book
+ *   level updates/s).
  *
  * All results, with metadata (date, Deno/V8 versions, CPU model, git commit),
  * go to `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
@@ -19,8 +23,12 @@
  * @module
  */
 import { benchCore, formatCoreTable } from "./bench_core.ts";
+import { benchBus } from "./bench_bus.ts";
+import { benchBacktest, formatBacktest } from "./bench_backtest.ts";
+import { benchMm, formatMm } from "./bench_mm.ts";
 
-type Section = "core" | "bus";
+const SECTIONS = ["core", "bus", "backtest", "mm"] as const;
+type Section = typeof SECTIONS[number];
 
 /** Command-line options. */
 export interface Args {
@@ -36,16 +44,18 @@ export function parseArgs(argv: string[]): Args {
     if (a === "--quick") args.quick = true;
     else if (a === "--only" || a.startsWith("--only=")) {
       const v = a === "--only" ? argv[++i] : a.slice("--only=".length);
-      if (v !== "core" && v !== "bus") {
-        throw new Error(`bench: --only expects "core" or "bus", got ${JSON.stringify(v)}`);
+      if (!(SECTIONS as readonly string[]).includes(v)) {
+        throw new Error(
+          `bench: --only expects one of ${SECTIONS.join("|")}, got ${JSON.stringify(v)}`,
+        );
       }
-      args.only = v;
+      args.only = v as Section;
     } else if (a === "--help" || a === "-h") {
-      console.log("usage: deno run -A tasks/bench.ts [--quick] [--only core|bus]");
+      console.log(`usage: deno run -A tasks/bench.ts [--quick] [--only ${SECTIONS.join("|")}]`);
       Deno.exit(0);
     } else {
       throw new Error(
-        `bench: unknown argument ${JSON.stringify(a)} (use --quick, --only core|bus)`,
+        `bench: unknown argument ${JSON.stringify(a)} (use --quick, --only ${SECTIONS.join("|")})`,
       );
     }
   }
@@ -107,34 +117,8 @@ async function writeAtomic(path: URL, text: string): Promise<void> {
   }
 }
 
-async function exists(url: URL): Promise<boolean> {
-  try {
-    return (await Deno.stat(url)).isFile;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 function errorRecord(e: unknown): { error: string } {
   return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-}
-
-type BenchFn = (opts: { quick?: boolean }) => Promise<unknown>;
-
-async function runBus(quick: boolean): Promise<unknown> {
-  const url = new URL("./bench_bus.ts", import.meta.url);
-  if (!(await exists(url))) {
-    console.log("bus: skipped (tasks/bench_bus.ts does not exist)");
-    return { skipped: "tasks/bench_bus.ts does not exist" };
-  }
-  const mod = await import(url.href) as { benchBus?: BenchFn };
-  if (typeof mod.benchBus !== "function") {
-    console.log("bus: skipped (tasks/bench_bus.ts does not export benchBus)");
-    return { skipped: "tasks/bench_bus.ts does not export benchBus" };
-  }
-  console.log("bus: running tasks/bench_bus.ts ...");
-  return await mod.benchBus({ quick });
 }
 
 /** Runs the selected benchmarks, writes the result files, returns the exit code. */
@@ -143,27 +127,54 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
   const results: Record<string, unknown> = {};
   let failed = false;
 
-  if (args.only === null || args.only === "core") {
-    console.log(`core: WASM vs @uniswap/v3-sdk vs BigInt reference${args.quick ? " (quick)" : ""}`);
+  const sections: Record<Section, { title: string; run: () => Promise<unknown> }> = {
+    core: {
+      title: "core: WASM vs @uniswap/v3-sdk vs BigInt reference",
+      run: async () => {
+        const r = await benchCore({ quick: args.quick });
+        console.log(formatCoreTable(r));
+        return r;
+      },
+    },
+    bus: {
+      title: "bus: Deno ZeroMQ (libzmq FFI) vs npm zeromq under Node",
+      // quick: smaller counts (a smoke run, not the reported figures)
+      run: () =>
+        benchBus(
+          args.quick
+            ? { latencyMessages: 20_000, throughputMessages: 100_000, idleSeconds: 2 }
+            : {},
+        ),
+    },
+    backtest: {
+      title: "backtest: bar mode, swap-level mode, sweep scaling",
+      run: async () => {
+        const r = await benchBacktest({ quick: args.quick });
+        console.log(formatBacktest(r));
+        return r;
+      },
+    },
+    mm: {
+      title: "mm: decision latency and WASM book updates",
+      run: async () => {
+        const r = await benchMm({ quick: args.quick });
+        console.log(formatMm(r));
+        return r;
+      },
+    },
+  };
+  for (const name of SECTIONS) {
+    if (args.only !== null && args.only !== name) continue;
+    const { title, run } = sections[name];
+    console.log(`${title}${args.quick ? " (quick)" : ""}`);
     try {
-      const core = await benchCore({ quick: args.quick });
-      results.core = core;
-      console.log(formatCoreTable(core));
+      results[name] = await run();
     } catch (e) {
       failed = true;
-      results.core = errorRecord(e);
-      console.error("core: FAILED", e);
+      results[name] = errorRecord(e);
+      console.error(`${name}: FAILED`, e);
     }
     console.log("");
-  }
-  if (args.only === null || args.only === "bus") {
-    try {
-      results.bus = await runBus(args.quick);
-    } catch (e) {
-      failed = true;
-      results.bus = errorRecord(e);
-      console.error("bus: FAILED", e);
-    }
   }
 
   const dir = new URL("../bench-results/", import.meta.url);

@@ -194,27 +194,25 @@ export async function benchBacktest(opts: { quick?: boolean } = {}): Promise<Bac
   };
 }
 
-if (import.meta.main) {
-  const quick = Deno.args.includes("--quick");
-  const r = await benchBacktest({ quick });
+/** The figures as three printable lines. */
+export function formatBacktest(r: BacktestBench): string {
   const f = (x: number) => Math.round(x).toLocaleString("en-US");
-  console.log(
+  return [
     `bar mode:    ${f(r.barMode.bars)} bars in ${r.barMode.seconds.toFixed(3)} s = ${
       f(r.barMode.barsPerSec)
     } bars/s (${r.barMode.target})`,
-  );
-  console.log(
     `swap-level:  ${f(r.swapLevel.events)} events (${f(r.swapLevel.swaps)} swaps) in ${
       r.swapLevel.seconds.toFixed(3)
-    } s = ` +
-      `${f(r.swapLevel.swapsPerSec)} swaps/s, ${
-        f(r.swapLevel.eventsPerSec)
-      } events/s; bare exact pool ${f(r.swapLevel.bareCoreSwapsPerSec)} swaps/s`,
-  );
-  console.log(
+    } s = ${f(r.swapLevel.swapsPerSec)} swaps/s, ${
+      f(r.swapLevel.eventsPerSec)
+    } events/s; bare exact pool ${f(r.swapLevel.bareCoreSwapsPerSec)} swaps/s`,
     `sweep:       64 points ${r.sweep.secondsOneWorker.toFixed(2)} s on 1 worker, ${
       r.sweep.secondsTwoWorkers.toFixed(2)
-    } s on 2: ` +
-      `x${r.sweep.scaling.toFixed(2)} (${r.sweep.cpus} CPUs)`,
-  );
+    } s on 2: x${r.sweep.scaling.toFixed(2)} (${r.sweep.cpus} CPUs)`,
+  ].join("\n");
+}
+
+if (import.meta.main) {
+  const quick = Deno.args.includes("--quick");
+  console.log(formatBacktest(await benchBacktest({ quick })));
 }
