@@ -142,7 +142,8 @@ details{margin-top:20px}
 <script>
 const D = ${JSON.stringify(data)};
 const W = Math.min(1100, window.innerWidth - 40);
-const base = (title) => ({ width: W, height: 300, title, scales: { x: { time: true } } });
+const base = (title) => ({ width: W, height: 300, title, scales: { x: { time: true } },
+  axes: [{}, { size: 70 }] });
 new uPlot({ ...base("price"),
   series: [{}, { label: "price", stroke: "#222", width: 1.5 },
     { label: "main lower", stroke: "rgba(30,120,220,0.5)" }, { label: "main upper", stroke: "rgba(30,120,220,0.5)" },
@@ -183,8 +184,16 @@ export async function writeRunFolder(
   ];
   const out: string[] = [];
   for (const [name, text] of files) {
+    // temp file + rename: an interrupted run never leaves a truncated file
     const path = `${dir.replace(/\/$/, "")}/${name}`;
-    await Deno.writeTextFile(path, text);
+    const tmp = `${path}.tmp-${Deno.pid}`;
+    try {
+      await Deno.writeTextFile(tmp, text);
+      await Deno.rename(tmp, path);
+    } catch (e) {
+      await Deno.remove(tmp).catch(() => {});
+      throw e;
+    }
     out.push(path);
   }
   return out;
