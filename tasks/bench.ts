@@ -8,7 +8,9 @@
  * - backtest: `tasks/bench_backtest.ts` (bar mode, swap-level mode, sweep
  *   scaling on the cores available);
  * - mm: `tasks/bench_mm.ts` (market-making decision latency, WASM book
- *   level updates/s).
+ *   level updates/s);
+ * - simulator: `tasks/bench_simulator.ts` (the same backtest in headless
+ *   Chromium vs in Deno: wall time ratio).
  *
  * All results, with metadata (date, Deno/V8 versions, CPU model, git commit),
  * go to `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
@@ -26,8 +28,9 @@ import { benchCore, formatCoreTable } from "./bench_core.ts";
 import { benchBus } from "./bench_bus.ts";
 import { benchBacktest, formatBacktest } from "./bench_backtest.ts";
 import { benchMm, formatMm } from "./bench_mm.ts";
+import { benchSimulator } from "./bench_simulator.ts";
 
-const SECTIONS = ["core", "bus", "backtest", "mm"] as const;
+const SECTIONS = ["core", "bus", "backtest", "mm", "simulator"] as const;
 type Section = typeof SECTIONS[number];
 
 /** Command-line options. */
@@ -159,6 +162,14 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
       run: async () => {
         const r = await benchMm({ quick: args.quick });
         console.log(formatMm(r));
+        return r;
+      },
+    },
+    simulator: {
+      title: "simulator: the default backtest in headless Chromium vs in Deno",
+      run: async () => {
+        const r = await benchSimulator({ quick: args.quick });
+        console.log(JSON.stringify(r));
         return r;
       },
     },

@@ -53,7 +53,11 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
 
 /** Detects the format of the first file. */
 export async function detectFormat(path: string): Promise<"swaps" | "bars"> {
-  const h = await readHeader(path);
+  return formatOfHeader(await readHeader(path), path);
+}
+
+/** The format a CSV header line says (no file I/O; the browser simulator uses it too). */
+export function formatOfHeader(h: string, path: string): "swaps" | "bars" {
   if (h.includes("tx_type")) return "swaps";
   if (barsFormatOf(h)) return "bars";
   throw new Error(

@@ -24,6 +24,11 @@ import { type DemeterEvent, openDemeterEvents } from "../data/swap_events_csv.ts
 import { floorTick, tickBounds } from "../ticks.ts";
 import type { MarketEvent, PoolConfig } from "./types.ts";
 
+/** Opens one named event source (default: a CSV file; the browser passes an upload). */
+export type OpenEvents = (path: string) => AsyncIterable<DemeterEvent>;
+
+const openFile: OpenEvents = (path) => openDemeterEvents(path);
+
 /** Margin of buckets minted beyond the visited band on each side. */
 const MARGIN_BUCKETS = 400;
 
@@ -45,6 +50,7 @@ export async function profileFromEvents(
   pool: PoolConfig,
   from = -Infinity,
   to = Infinity,
+  open: OpenEvents = openFile,
 ): Promise<PoolProfile> {
   const s = pool.tickSpacing;
   const first = new Map<number, { L: bigint; idx: number }>();
@@ -53,7 +59,7 @@ export async function profileFromEvents(
   let start: { t: number; sqrt: bigint; tick: number } | null = null;
   let swaps = 0;
   for (const path of paths) {
-    for await (const ev of openDemeterEvents(path)) {
+    for await (const ev of open(path)) {
       if (ev.timestamp < from || ev.timestamp >= to) continue;
       idx++;
       if (ev.type === "SWAP") {
@@ -116,6 +122,7 @@ export async function* replayEvents(
   from = -Infinity,
   to = Infinity,
   batchSize = 4096,
+  open: OpenEvents = openFile,
 ): AsyncGenerator<MarketEvent[]> {
   const s = cfg.tickSpacing;
   const bucketL = new Map(prof.buckets);
@@ -126,7 +133,7 @@ export async function* replayEvents(
     batch.push(e);
   };
   for (const path of paths) {
-    for await (const ev of openDemeterEvents(path) as AsyncGenerator<DemeterEvent>) {
+    for await (const ev of open(path)) {
       if (ev.timestamp < from || ev.timestamp >= to) continue;
       const t = ev.timestamp;
       if (ev.type === "SWAP") {

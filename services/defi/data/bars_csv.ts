@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { DataFormatError } from "./swap_events_csv.ts";
+import { DataFormatError, maybeGunzip, textLines } from "./swap_events_csv.ts";
 import { barsFormatOf } from "./bars_format.ts";
 
 /** Columnar bars: amounts in human units, liquidity raw (as f64). */
@@ -97,38 +97,15 @@ function parseTs(s: string): number {
   return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
 }
 
-/** Yields the lines of a byte stream (gzip detected by magic bytes). */
+/** Yields the lines of a byte stream, plain or gzip (detected by magic bytes). No file I/O. */
+export async function* linesOfStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  yield* textLines(await maybeGunzip(stream, "auto"));
+}
+
+/** Yields the lines of a file (gzip detected by magic bytes). Deno only. */
 export async function* readLines(path: string): AsyncGenerator<string> {
   const file = await Deno.open(path, { read: true });
-  let stream: ReadableStream<Uint8Array> = file.readable;
-  const head = new Uint8Array(2);
-  {
-    const probe = await Deno.open(path, { read: true });
-    try {
-      await probe.read(head);
-    } finally {
-      probe.close();
-    }
-  }
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    stream = stream.pipeThrough(
-      new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-    );
-  }
-  let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    rest += chunk;
-    let start = 0;
-    for (;;) {
-      const nl = rest.indexOf("\n", start);
-      if (nl < 0) break;
-      const end = nl > start && rest.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield rest.slice(start, end);
-      start = nl + 1;
-    }
-    rest = rest.slice(start);
-  }
-  if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+  yield* linesOfStream(file.readable);
 }
 
 /** Reads the header line of a (possibly gzip) file. */
@@ -137,12 +114,32 @@ export async function readHeader(path: string): Promise<string> {
   return "";
 }
 
+/** A named source of CSV lines (a file, an upload, a string). */
+export interface BarsSource {
+  /** The name errors give (file path or upload name). */
+  name: string;
+  /** Opens the lines (called once, when the source's turn comes). */
+  lines(): AsyncIterable<string> | Iterable<string>;
+}
+
 /**
  * Streams bars from files (one after another, time continuing across files),
- * in chunks of `chunkSize` bars.
+ * in chunks of `chunkSize` bars. Deno only (reads files); see {@link parseBars}.
  */
-export async function* readBars(
+export function readBars(
   paths: readonly string[],
+  opts: BarsReadOptions,
+): AsyncGenerator<BarChunk> {
+  return parseBars(paths.map((p) => ({ name: p, lines: () => readLines(p) })), opts);
+}
+
+/**
+ * Parses bars from named line sources (one after another, time continuing
+ * across sources), in chunks of `chunkSize` bars: the same parser and the
+ * same errors as {@link readBars}, with no file I/O (runs in a browser).
+ */
+export async function* parseBars(
+  sources: Iterable<BarsSource>,
   opts: BarsReadOptions,
 ): AsyncGenerator<BarChunk> {
   const size = opts.chunkSize ?? 65536;
@@ -155,12 +152,13 @@ export async function* readBars(
   let chunk = allocChunk(size);
   let lastT = NaN;
   let interval = NaN;
-  for (const path of paths) {
+  for (const source of sources) {
+    const path = source.name;
     let lineNo = 0;
     let form: "bars" | "demeter-minute" | null = null;
     let idx: number[] = [];
     let names: string[] = [];
-    for await (const line of readLines(path)) {
+    for await (const line of source.lines()) {
       lineNo++;
       if (lineNo === 1) {
         form = barsFormatOf(line);

@@ -387,11 +387,14 @@ function toEvent(r: RowReader): DemeterEvent {
   }
 }
 
-async function* textLines(
+/** Splits a text byte stream into lines (LF or CRLF; a last line without LF included). */
+export async function* textLines(
   stream: ReadableStream<Uint8Array>,
 ): AsyncGenerator<string> {
   let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+  // (cast: with the DOM lib, as the browser simulator checks it, the writable side is BufferSource)
+  const decoder = new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>;
+  for await (const chunk of stream.pipeThrough(decoder)) {
     rest += chunk;
     let start = 0;
     for (;;) {
@@ -406,7 +409,8 @@ async function* textLines(
   if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
 }
 
-async function maybeGunzip(
+/** The stream, gunzipped when `gzip` is true or ("auto") it starts with the gzip magic bytes. */
+export async function maybeGunzip(
   stream: ReadableStream<Uint8Array>,
   gzip: boolean | "auto",
 ): Promise<ReadableStream<Uint8Array>> {
