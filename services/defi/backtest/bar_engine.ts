@@ -287,28 +287,7 @@ export class BarEngine extends EngineCore {
     }
     this.#payGas(mints * this.p.gas.mint);
     this.#amt = this.#principal();
-    const after = this.holdingsF64();
-    const band = (r: { lower: number; upper: number } | null) =>
-      r ? [sc.tickToPrice(r.lower), sc.tickToPrice(r.upper)].sort((a, b) => a - b) : [null, null];
-    const [ml, mu] = band(this.main);
-    const [ll, lu] = band(this.limit);
-    this.rebalances.push({
-      t: this.t,
-      trigger: d.trigger ?? "",
-      price: this.price,
-      ratioBefore,
-      ratioAfter: sc.baseRatio(after.amount0, after.amount1, this.price),
-      swapNotional: swapped,
-      gasQuote: this.gasQuote - gasBefore,
-      mainLower: ml ?? NaN,
-      mainUpper: mu ?? NaN,
-      limitLower: ll,
-      limitUpper: lu,
-      excessWidthTicks: plan.excessWidthTicks,
-      deficitWidthTicks: plan.deficitWidthTicks,
-      benefit: d.benefit,
-      cost: d.cost,
-    });
+    this.recordRebalance(d, plan, ratioBefore, swapped, gasBefore);
   }
 
   /** Ends the run (closing positions when configured) and writes the last row. */

@@ -120,6 +120,43 @@ export abstract class EngineCore {
   abstract holdingsF64(): Holdings;
   /** Executes a rebalance decision. */
   abstract executeRebalance(d: StrategyDecision): void;
+
+  /**
+   * Appends the record of a rebalance just executed: the ranges now held,
+   * the inventory ratio before and after, the notional swapped and the gas
+   * paid since `gasBefore` (quote units).
+   */
+  protected recordRebalance(
+    d: StrategyDecision,
+    plan: RangePlan,
+    ratioBefore: number,
+    swapped: number,
+    gasBefore: number,
+  ): void {
+    const sc = this.scale;
+    const after = this.holdingsF64();
+    const band = (r: { lower: number; upper: number } | null) =>
+      r ? [sc.tickToPrice(r.lower), sc.tickToPrice(r.upper)].sort((a, b) => a - b) : [null, null];
+    const [ml, mu] = band(this.main);
+    const [ll, lu] = band(this.limit);
+    this.rebalances.push({
+      t: this.t,
+      trigger: d.trigger ?? "",
+      price: this.price,
+      ratioBefore,
+      ratioAfter: sc.baseRatio(after.amount0, after.amount1, this.price),
+      swapNotional: swapped,
+      gasQuote: this.gasQuote - gasBefore,
+      mainLower: ml ?? NaN,
+      mainUpper: mu ?? NaN,
+      limitLower: ll,
+      limitUpper: lu,
+      excessWidthTicks: plan.excessWidthTicks,
+      deficitWidthTicks: plan.deficitWidthTicks,
+      benefit: d.benefit,
+      cost: d.cost,
+    });
+  }
   /** Exact (or best) holdings and cumulative fees earned per token for a series row. */
   abstract sampleHoldings(): { h: Holdings; fees0: number; fees1: number };
 

@@ -496,29 +496,7 @@ export class SwapLevelEngine extends EngineCore {
     if (this.inRange() && this.poolLiquidity > 0n) {
       this.setShare(this.#activeOurL() / Number(this.poolLiquidity));
     }
-    const after = this.holdingsF64();
-    const sc = this.scale;
-    const band = (r: { lower: number; upper: number } | null) =>
-      r ? [sc.tickToPrice(r.lower), sc.tickToPrice(r.upper)].sort((a, b) => a - b) : [null, null];
-    const [ml, mu] = band(this.main);
-    const [ll, lu] = band(this.limit);
-    this.rebalances.push({
-      t: this.t,
-      trigger: d.trigger ?? "",
-      price: this.price,
-      ratioBefore,
-      ratioAfter: sc.baseRatio(after.amount0, after.amount1, this.price),
-      swapNotional: swapped,
-      gasQuote: this.gasQuote - gasBefore,
-      mainLower: ml ?? NaN,
-      mainUpper: mu ?? NaN,
-      limitLower: ll,
-      limitUpper: lu,
-      excessWidthTicks: plan.excessWidthTicks,
-      deficitWidthTicks: plan.deficitWidthTicks,
-      benefit: d.benefit,
-      cost: d.cost,
-    });
+    this.recordRebalance(d, plan, ratioBefore, swapped, gasBefore);
   }
 
   /** Ends the run: burns and collects everything (paying gas) when `closeAtEnd`, writes the last row. */
