@@ -10,7 +10,9 @@
  * - mm: `tasks/bench_mm.ts` (market-making decision latency, WASM book
  *   level updates/s);
  * - simulator: `tasks/bench_simulator.ts` (the same backtest in headless
- *   Chromium vs in Deno: wall time ratio).
+ *   Chromium vs in Deno: wall time ratio);
+ * - defi_live: `tasks/bench_defi_live.ts` (downloader logs/s on anvil,
+ *   rebalance decision-to-first-tx latency).
  *
  * All results, with metadata (date, Deno/V8 versions, CPU model, git commit),
  * go to `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
@@ -29,8 +31,9 @@ import { benchBus } from "./bench_bus.ts";
 import { benchBacktest, formatBacktest } from "./bench_backtest.ts";
 import { benchMm, formatMm } from "./bench_mm.ts";
 import { benchSimulator } from "./bench_simulator.ts";
+import { benchDefiLive } from "./bench_defi_live.ts";
 
-const SECTIONS = ["core", "bus", "backtest", "mm", "simulator"] as const;
+const SECTIONS = ["core", "bus", "backtest", "mm", "simulator", "defi_live"] as const;
 type Section = typeof SECTIONS[number];
 
 /** Command-line options. */
@@ -169,6 +172,14 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
       title: "simulator: the default backtest in headless Chromium vs in Deno",
       run: async () => {
         const r = await benchSimulator({ quick: args.quick });
+        console.log(JSON.stringify(r));
+        return r;
+      },
+    },
+    defi_live: {
+      title: "defi_live: downloader throughput and rebalance latency on anvil",
+      run: async () => {
+        const r = await benchDefiLive({ quick: args.quick });
         console.log(JSON.stringify(r));
         return r;
       },

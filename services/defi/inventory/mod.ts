@@ -1,0 +1,6 @@
+/**
+ * Inventory deltas published to the CeFi trader.
+ *
+ * @module
+ */
+export * from "./publisher.ts";

@@ -1,0 +1,7 @@
+/**
+ * The live rebalancer and its persisted plans.
+ *
+ * @module
+ */
+export * from "./plan.ts";
+export * from "./rebalancer.ts";
