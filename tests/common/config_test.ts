@@ -23,6 +23,7 @@ import {
 import { parseIni, substitute } from "../../services/common/config/ini.ts";
 import { COMMON_SCHEMA } from "../../services/common/config/common.ts";
 import { LAUNCH_SCHEMA } from "../../services/common/launcher.ts";
+import { LP_SCHEMA } from "../../services/lp_rebalancer/main.ts";
 import { clearSecretsForTest, redact } from "../../services/common/redact.ts";
 import { createLogging } from "../../services/common/log.ts";
 
@@ -290,19 +291,27 @@ Deno.test("config: parseIni keeps raw values and line numbers", () => {
 });
 
 Deno.test("config: sample INI files of every process validate against the common schema", async () => {
+  // a process's own sections validate against its schema; the LP rebalancer's
+  // wallet key and pool come from the environment
+  const lpEnv = {
+    LP_WALLET_PRIVATE_KEY: "0x" + "11".repeat(32),
+    ALP_LP_POOL: "0x" + "22".repeat(20),
+  };
   for (
     const name of ["market_server", "position_server", "trading_engine", "trader", "lp_rebalancer"]
   ) {
-    const cfg = await loadConfig(`config/${name}.ini`, COMMON_SCHEMA, {});
+    const cfg = name === "lp_rebalancer"
+      ? await loadConfig(`config/${name}.ini`, { ...COMMON_SCHEMA, ...LP_SCHEMA }, lpEnv)
+      : await loadConfig(`config/${name}.ini`, COMMON_SCHEMA, {});
     assert.equal(cfg.service.name, name);
     assert.match(cfg.endpoints.market_data, /^tcp:\/\/127\.0\.0\.1:7001$/);
     assert.equal(cfg.endpoints.orders, "tcp://127.0.0.1:7003");
     assert.ok(cfg.service.health_port >= 9101 && cfg.service.health_port <= 9105);
   }
-  for (const profile of ["launch_trader", "launch_lp"]) {
-    const cfg = await loadConfig(`config/${profile}.ini`, LAUNCH_SCHEMA, {});
-    assert.ok(Object.keys(cfg.processes).length >= 4);
-  }
+  const trader = await loadConfig("config/launch_trader.ini", LAUNCH_SCHEMA, {});
+  assert.ok(Object.keys(trader.processes).length >= 4);
+  const lp = await loadConfig("config/launch_lp.ini", LAUNCH_SCHEMA, {});
+  assert.deepEqual(Object.keys(lp.processes), ["lp_rebalancer"]);
   const env = await loadConfig("config/trader.ini", COMMON_SCHEMA, {
     ALP_BUS_HOST: "10.0.0.7",
     ALP_LOG_LEVEL: "debug",
