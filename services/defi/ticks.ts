@@ -145,6 +145,40 @@ export function amountsForLiquidityF64(
   return [L * (sb - sqrtP) / (sqrtP * sb), L * (sqrtP - sa)];
 }
 
+/** A position's float liquidity (raw) and its range's float sqrt prices. */
+export interface RangeF64 {
+  /** Raw liquidity, f64. */
+  lf: number;
+  /** sqrt price (raw) at the lower tick. */
+  sa: number;
+  /** sqrt price (raw) at the upper tick. */
+  sb: number;
+}
+
+/**
+ * Summed raw token amounts of several positions at float sqrt price `sqrtP`
+ * (amountsForLiquidityF64 over precomputed range bounds).
+ *
+ * @example
+ * ```ts
+ * import { principalF64, sqrtAtTick } from "./ticks.ts";
+ * const [raw0, raw1] = principalF64([{ lf: 1e18, sa: sqrtAtTick(-60), sb: sqrtAtTick(60) }], 1);
+ * ```
+ */
+export function principalF64(ranges: Iterable<RangeF64>, sqrtP: number): [number, number] {
+  let a0 = 0;
+  let a1 = 0;
+  for (const p of ranges) {
+    if (sqrtP <= p.sa) a0 += p.lf * (p.sb - p.sa) / (p.sa * p.sb);
+    else if (sqrtP >= p.sb) a1 += p.lf * (p.sb - p.sa);
+    else {
+      a0 += p.lf * (p.sb - sqrtP) / (sqrtP * p.sb);
+      a1 += p.lf * (sqrtP - p.sa);
+    }
+  }
+  return [a0, a1];
+}
+
 /** Largest f64 liquidity that raw amounts `a0`, `a1` fund over [lower, upper) at `sqrtP`. */
 export function liquidityForAmountsF64(
   sqrtP: number,

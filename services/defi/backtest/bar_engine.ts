@@ -17,16 +17,12 @@
  */
 import type { StrategyDecision } from "../strategy.ts";
 import type { BarChunk } from "../data/bars_csv.ts";
-import { LN_TICK, sqrtAtTick } from "../ticks.ts";
+import { LN_TICK, principalF64, type RangeF64, sqrtAtTick } from "../ticks.ts";
 import { EngineCore, type Holdings, type RunParams } from "./common.ts";
 
-interface BarPosition {
+interface BarPosition extends RangeF64 {
   lower: number;
   upper: number;
-  /** Raw liquidity, f64. */
-  L: number;
-  sa: number;
-  sb: number;
 }
 
 /** The bar-mode engine; see the module doc. */
@@ -59,17 +55,7 @@ export class BarEngine extends EngineCore {
 
   /** Principal of our positions in human units at the current price. */
   #principal(): [number, number] {
-    let a0 = 0;
-    let a1 = 0;
-    const s = this.sqrtF;
-    for (const p of this.positions) {
-      if (s <= p.sa) a0 += p.L * (p.sb - p.sa) / (p.sa * p.sb);
-      else if (s >= p.sb) a1 += p.L * (p.sb - p.sa);
-      else {
-        a0 += p.L * (p.sb - s) / (s * p.sb);
-        a1 += p.L * (s - p.sa);
-      }
-    }
+    const [a0, a1] = principalF64(this.positions, this.sqrtF);
     return [a0 / this.scale.unit0, a1 / this.scale.unit1];
   }
 
@@ -125,14 +111,14 @@ export class BarEngine extends EngineCore {
             ? Math.max(0, Math.min(hi, p.upper) - Math.max(lo, p.lower)) / (hi - lo)
             : (lo >= p.lower && lo < p.upper ? 1 : 0);
           if (frac <= 0) continue;
-          const share = p.L / (Lact + p.L);
+          const share = p.lf / (Lact + p.lf);
           const f0 = in0 * feeRate * frac * share;
           const f1 = in1 * feeRate * frac * share;
           this.owed0 += f0;
           this.owed1 += f1;
           this.fees0 += f0;
           this.fees1 += f1;
-          if (this.tick >= p.lower && this.tick < p.upper) ours += p.L;
+          if (this.tick >= p.lower && this.tick < p.upper) ours += p.lf;
         }
         const vol = sc.value(in0, in1, price);
         this.observeFees(t, vol * feeRate, vol);
@@ -224,7 +210,7 @@ export class BarEngine extends EngineCore {
     else L = Math.min(r0 * s * sb / (sb - s), r1 / (s - sa));
     L *= 1 - 1e-12;
     if (!(L > 0)) return false;
-    const p = { lower, upper, L, sa, sb };
+    const p = { lower, upper, lf: L, sa, sb };
     this.positions.push(p);
     let u0 = 0;
     let u1 = 0;

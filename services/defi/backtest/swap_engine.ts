@@ -21,7 +21,7 @@
 import type { WasmCore, WasmPool } from "../../../core-wasm/mod.ts";
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from "../../../core-wasm/mod.ts";
 import type { StrategyDecision } from "../strategy.ts";
-import { sqrtAtTick } from "../ticks.ts";
+import { principalF64, type RangeF64, sqrtAtTick } from "../ticks.ts";
 import { arbSwap, toX96 } from "./arb.ts";
 import { EngineCore, type Holdings, type RunParams } from "./common.ts";
 import type { MarketEvent } from "./types.ts";
@@ -32,18 +32,14 @@ const U128_MAX = (1n << 128n) - 1n;
 /** "Unlimited" exact input for swaps bounded by their price limit. */
 export const HUGE_IN = 1n << 200n;
 
-/** One of our positions in the pool. */
-interface OurPosition {
+/** One of our positions in the pool (lf, sa, sb: float values for decisions only). */
+interface OurPosition extends RangeF64 {
   owner: string;
   lower: number;
   upper: number;
   liquidity: bigint;
-  lf: number;
   sqrtLower: bigint;
   sqrtUpper: bigint;
-  /** Float sqrt ratios at the bounds (decisions only). */
-  sa: number;
-  sb: number;
 }
 
 /** Exact per-token reconciliation (raw units); `residual` must be 0. */
@@ -202,17 +198,7 @@ export class SwapLevelEngine extends EngineCore {
 
   /** Our positions' principal in human units, f64. */
   #positionAmountsF(): [number, number] {
-    let a0 = 0;
-    let a1 = 0;
-    const s = this.sqrtF;
-    for (const p of this.positions) {
-      if (s <= p.sa) a0 += p.lf * (p.sb - p.sa) / (p.sa * p.sb);
-      else if (s >= p.sb) a1 += p.lf * (p.sb - p.sa);
-      else {
-        a0 += p.lf * (p.sb - s) / (s * p.sb);
-        a1 += p.lf * (s - p.sa);
-      }
-    }
+    const [a0, a1] = principalF64(this.positions, this.sqrtF);
     return [a0 / this.scale.unit0, a1 / this.scale.unit1];
   }
 
