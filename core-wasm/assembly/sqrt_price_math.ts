@@ -202,24 +202,33 @@ export function getAmount1Delta(
 const LABS = staticU256();
 
 /**
- * o = getAmount0Delta(sqrtA, sqrtB, int128 liquidity) as int256: negative
- * liquidity gives -(rounded down), positive gives +(rounded up).
+ * Signed getAmount{0,1}Delta(sqrtA, sqrtB, int128 liquidity) as int256:
+ * negative liquidity gives -(rounded down), positive gives +(rounded up).
  */
+function amountDeltaSigned(
+  token1: bool,
+  o: U256,
+  sqrtRatioAX96: U256,
+  sqrtRatioBX96: U256,
+  liquidity: U256,
+): void {
+  const removing = isNeg(liquidity);
+  if (removing) neg(LABS, liquidity);
+  else copy(LABS, liquidity);
+  if (token1) getAmount1Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, !removing);
+  else getAmount0Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, !removing);
+  checkInt256(o);
+  if (removing) neg(o, o);
+}
+
+/** o = getAmount0Delta(sqrtA, sqrtB, int128 liquidity) as int256. */
 export function getAmount0DeltaSigned(
   o: U256,
   sqrtRatioAX96: U256,
   sqrtRatioBX96: U256,
   liquidity: U256,
 ): void {
-  if (isNeg(liquidity)) {
-    neg(LABS, liquidity);
-    getAmount0Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, false);
-    checkInt256(o);
-    neg(o, o);
-  } else {
-    getAmount0Delta(o, sqrtRatioAX96, sqrtRatioBX96, liquidity, true);
-    checkInt256(o);
-  }
+  amountDeltaSigned(false, o, sqrtRatioAX96, sqrtRatioBX96, liquidity);
 }
 
 /** o = getAmount1Delta(sqrtA, sqrtB, int128 liquidity) as int256. */
@@ -229,15 +238,7 @@ export function getAmount1DeltaSigned(
   sqrtRatioBX96: U256,
   liquidity: U256,
 ): void {
-  if (isNeg(liquidity)) {
-    neg(LABS, liquidity);
-    getAmount1Delta(o, sqrtRatioAX96, sqrtRatioBX96, LABS, false);
-    checkInt256(o);
-    neg(o, o);
-  } else {
-    getAmount1Delta(o, sqrtRatioAX96, sqrtRatioBX96, liquidity, true);
-    checkInt256(o);
-  }
+  amountDeltaSigned(true, o, sqrtRatioAX96, sqrtRatioBX96, liquidity);
 }
 
 // SafeCast.toInt256: the uint256 must be below 2^255.
