@@ -189,8 +189,24 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
     return;
   }
   const mm = <u64>m;
-  // a * m as five limbs; each a_i * m < 2^96
   const a0 = a.l0, a1 = a.l1, a2 = a.l2, a3 = a.l3;
+  const s = clz(<u64>d);
+  const rs = 64 - s;
+  const dn = <u64>d << s;
+  const v = reciprocalCached(dn);
+  if ((a1 | a2 | a3) == 0) {
+    // most amounts fit one limb: a * m < 2^96 is two limbs, two steps
+    const lo = a0 * mm;
+    const hi = ((a0 >> 32) * mm + (((a0 & 0xffffffff) * mm) >> 32)) >> 32;
+    let r = hi >> rs;
+    const q1 = div2by1(r, (hi << s) | (lo >> rs), dn, v);
+    r = div2Rem;
+    const q0 = div2by1(r, lo << s, dn, v);
+    setLimbs(o, q0, q1, 0, 0);
+    if (roundUp && div2Rem != 0) addU64(o, o, 1);
+    return;
+  }
+  // a * m as five limbs; each a_i * m < 2^96
   const h0 = ((a0 >> 32) * mm + (((a0 & 0xffffffff) * mm) >> 32)) >> 32;
   const h1 = ((a1 >> 32) * mm + (((a1 & 0xffffffff) * mm) >> 32)) >> 32;
   const h2 = ((a2 >> 32) * mm + (((a2 & 0xffffffff) * mm) >> 32)) >> 32;
@@ -210,11 +226,7 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
   p3 += c2;
   c3 += p3 < c2 ? 1 : 0;
   const p4 = h3 + c3;
-  // divide by d (< 2^32): normalize to dn = d << s with s in [32, 63]
-  const s = clz(<u64>d);
-  const rs = 64 - s;
-  const dn = <u64>d << s;
-  const v = reciprocalCached(dn);
+  // divide by d (< 2^32), normalized to dn = d << s with s in [32, 63]
   let rem = p4 >> rs;
   const q4 = div2by1(rem, (p4 << s) | (p3 >> rs), dn, v);
   rem = div2Rem;

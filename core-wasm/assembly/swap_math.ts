@@ -28,6 +28,39 @@ export const STEP_FEE = staticU256();
 const REM_ABS = staticU256();
 const LESS_FEE = staticU256();
 
+const DIFF = staticU256();
+const TWO96: f64 = 79228162514264337593543950336.0;
+
+/** a as the nearest-ish f64 (relative error below 2^-51). */
+// @ts-ignore: decorator
+@inline
+function toF64(a: U256): f64 {
+  return <f64>a.l0 + <f64>a.l1 * 18446744073709551616.0 +
+    (<f64>a.l2 + <f64>a.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
+}
+
+/**
+ * True when `amount` is certainly below (by more than one unit) the token0
+ * (token0 = true) or token1
+ * amount that moves the price from `current` to `target` at `liquidity`:
+ * an f64 estimate (the price difference taken exactly first, so no
+ * cancellation; relative error far below 1e-12) with a 1e-9 margin. When
+ * this holds, the exact amount to the target (one 512-bit division) is not
+ * computed: the contract uses it only to learn that the target is not
+ * reached. When it does not hold, the caller falls back to the exact
+ * comparison, so the result is always the contract's.
+ */
+function clearlyShort(amount: U256, current: U256, target: U256, liquidity: U256, token0: bool): bool {
+  if (cmp(current, target) >= 0) sub(DIFF, current, target);
+  else sub(DIFF, target, current);
+  const l = toF64(liquidity);
+  const d = toF64(DIFF);
+  const need = token0 ? (l * d / toF64(current)) * (TWO96 / toF64(target)) : l * (d / TWO96);
+  // amount + 1 < x guarantees amount < floor(x) <= ceil(x): safe for the
+  // rounded-up input and the rounded-down output alike
+  return toF64(amount) + 1.0 < need * 0.999999999;
+}
+
 /**
  * computeSwapStep; results in STEP_SQRT_NEXT, STEP_AMOUNT_IN, STEP_AMOUNT_OUT,
  * STEP_FEE. amountRemaining is an int256 in two's complement.
@@ -44,23 +77,34 @@ export function computeSwapStep(
 
   if (exactIn) {
     mulDivSmall(LESS_FEE, amountRemaining, 1000000 - feePips, 1000000, false);
-    if (zeroForOne) {
-      getAmount0Delta(STEP_AMOUNT_IN, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true);
-    } else {
-      getAmount1Delta(STEP_AMOUNT_IN, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, true);
+    // When the amount certainly cannot reach the target, the exact amount to
+    // the target (the contract uses it only for this comparison, and it can
+    // never revert) is skipped.
+    let reaches = false;
+    if (!clearlyShort(LESS_FEE, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, zeroForOne)) {
+      if (zeroForOne) {
+        getAmount0Delta(STEP_AMOUNT_IN, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true);
+      } else {
+        getAmount1Delta(STEP_AMOUNT_IN, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, true);
+      }
+      reaches = cmp(LESS_FEE, STEP_AMOUNT_IN) >= 0;
     }
-    if (cmp(LESS_FEE, STEP_AMOUNT_IN) >= 0) copy(STEP_SQRT_NEXT, sqrtRatioTargetX96);
+    if (reaches) copy(STEP_SQRT_NEXT, sqrtRatioTargetX96);
     else {
       getNextSqrtPriceFromInput(STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, LESS_FEE, zeroForOne);
     }
   } else {
     neg(REM_ABS, amountRemaining);
-    if (zeroForOne) {
-      getAmount1Delta(STEP_AMOUNT_OUT, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, false);
-    } else {
-      getAmount0Delta(STEP_AMOUNT_OUT, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, false);
+    let reaches = false;
+    if (!clearlyShort(REM_ABS, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, !zeroForOne)) {
+      if (zeroForOne) {
+        getAmount1Delta(STEP_AMOUNT_OUT, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, false);
+      } else {
+        getAmount0Delta(STEP_AMOUNT_OUT, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, false);
+      }
+      reaches = cmp(REM_ABS, STEP_AMOUNT_OUT) >= 0;
     }
-    if (cmp(REM_ABS, STEP_AMOUNT_OUT) >= 0) copy(STEP_SQRT_NEXT, sqrtRatioTargetX96);
+    if (reaches) copy(STEP_SQRT_NEXT, sqrtRatioTargetX96);
     else {
       getNextSqrtPriceFromOutput(STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, REM_ABS, zeroForOne);
     }

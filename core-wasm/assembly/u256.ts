@@ -87,6 +87,8 @@ export function eq(a: U256, b: U256): bool {
 }
 
 /** -1, 0 or 1 as unsigned a <, ==, > b. */
+// @ts-ignore: decorator
+@inline
 export function cmp(a: U256, b: U256): i32 {
   if (a.l3 != b.l3) return a.l3 < b.l3 ? -1 : 1;
   if (a.l2 != b.l2) return a.l2 < b.l2 ? -1 : 1;
@@ -132,6 +134,8 @@ export function fitsBits(a: U256, bits: i32): bool {
 // ---- add / sub (mod 2^256) ----
 
 /** o = a + b mod 2^256; returns the carry out (0 or 1). */
+// @ts-ignore: decorator
+@inline
 export function add(o: U256, a: U256, b: U256): u64 {
   const s0 = a.l0 + b.l0;
   let c: u64 = s0 < a.l0 ? 1 : 0;
@@ -155,6 +159,8 @@ export function add(o: U256, a: U256, b: U256): u64 {
 }
 
 /** o = a - b mod 2^256; returns the borrow out (0 or 1). */
+// @ts-ignore: decorator
+@inline
 export function sub(o: U256, a: U256, b: U256): u64 {
   const d0 = a.l0 - b.l0;
   const b0: u64 = a.l0 < b.l0 ? 1 : 0;
@@ -291,36 +297,87 @@ function limbCount(a: U256): i32 {
 
 const PROD: usize = memory.data(64, 16);
 
+// @ts-ignore: decorator
+@inline
+function zero8(p: usize): void {
+  store<u64>(p, 0);
+  store<u64>(p, 0, 8);
+  store<u64>(p, 0, 16);
+  store<u64>(p, 0, 24);
+  store<u64>(p, 0, 32);
+  store<u64>(p, 0, 40);
+  store<u64>(p, 0, 48);
+  store<u64>(p, 0, 56);
+}
+
 /**
- * (hi, lo) = a * b, the full 512-bit product: schoolbook over the significant
- * limbs only (most operands here are 2-3 limbs: liquidity, sqrt prices).
- * lo/hi may alias a or b.
+ * (hi, lo) = a * b, the full 512-bit product. Most operands here have at
+ * most two significant limbs once a zero low limb is skipped (sqrt prices
+ * below 2^128, liquidity, amounts, and liquidity << 96), so that case is an
+ * unrolled 2x2 product in locals; anything wider is schoolbook over the
+ * significant limbs. lo/hi may alias a or b.
  */
 export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   const na = limbCount(a);
   const nb = limbCount(b);
-  memory.fill(PROD, 0, 64);
+  const za: i32 = a.l0 == 0 && na > 1 ? 1 : 0;
+  const zb: i32 = b.l0 == 0 && nb > 1 ? 1 : 0;
+  zero8(PROD);
   const ap = changetype<usize>(a);
   const bp = changetype<usize>(b);
-  for (let i = 0; i < na; i++) {
-    const x = load<u64>(ap + (<usize>i << 3));
-    if (x == 0) continue;
-    let carry: u64 = 0;
-    let rp = PROD + (<usize>i << 3);
-    for (let j = 0; j < nb; j++) {
-      const y = load<u64>(bp + (<usize>j << 3));
-      const pl = x * y;
-      let ph = umulh(x, y);
-      const r = load<u64>(rp);
-      let t = r + pl;
-      ph += t < pl ? 1 : 0;
-      const t2 = t + carry;
-      ph += t2 < carry ? 1 : 0;
-      store<u64>(rp, t2);
-      carry = ph;
-      rp += 8;
+  if (na - za <= 2 && nb - zb <= 2) {
+    const x0 = load<u64>(ap + (<usize>za << 3));
+    const x1 = na - za == 2 ? load<u64>(ap + (<usize>(za + 1) << 3)) : 0;
+    const y0 = load<u64>(bp + (<usize>zb << 3));
+    const y1 = nb - zb == 2 ? load<u64>(bp + (<usize>(zb + 1) << 3)) : 0;
+    // column 0
+    const r0 = x0 * y0;
+    const h00 = umulh(x0, y0);
+    // column 1: h00 + lo(x0*y1) + lo(x1*y0)
+    const l01 = x0 * y1;
+    const h01 = umulh(x0, y1);
+    const l10 = x1 * y0;
+    const h10 = umulh(x1, y0);
+    let r1 = h00 + l01;
+    let c2: u64 = r1 < l01 ? 1 : 0;
+    r1 += l10;
+    c2 += r1 < l10 ? 1 : 0;
+    // column 2: h01 + h10 + lo(x1*y1) + carries
+    const l11 = x1 * y1;
+    const h11 = umulh(x1, y1);
+    let r2 = h01 + h10;
+    let c3: u64 = r2 < h10 ? 1 : 0;
+    r2 += l11;
+    c3 += r2 < l11 ? 1 : 0;
+    r2 += c2;
+    c3 += r2 < c2 ? 1 : 0;
+    const r3 = h11 + c3;
+    const rp = PROD + (<usize>(za + zb) << 3);
+    store<u64>(rp, r0);
+    store<u64>(rp, r1, 8);
+    store<u64>(rp, r2, 16);
+    store<u64>(rp, r3, 24);
+  } else {
+    for (let i = 0; i < na; i++) {
+      const x = load<u64>(ap + (<usize>i << 3));
+      if (x == 0) continue;
+      let carry: u64 = 0;
+      let rp = PROD + (<usize>i << 3);
+      for (let j = 0; j < nb; j++) {
+        const y = load<u64>(bp + (<usize>j << 3));
+        const pl = x * y;
+        let ph = umulh(x, y);
+        const r = load<u64>(rp);
+        let t = r + pl;
+        ph += t < pl ? 1 : 0;
+        const t2 = t + carry;
+        ph += t2 < carry ? 1 : 0;
+        store<u64>(rp, t2);
+        carry = ph;
+        rp += 8;
+      }
+      store<u64>(rp, carry);
     }
-    store<u64>(rp, carry);
   }
   lo.l0 = load<u64>(PROD);
   lo.l1 = load<u64>(PROD, 8);
@@ -427,6 +484,9 @@ export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): voi
   divWideBy(q, qHi, r, changetype<usize>(d), 4);
 }
 
+let lastD1: u64 = 0;
+let lastV: u64 = 0;
+
 /** Whether the last division left a nonzero remainder. */
 export let divInexact: bool = false;
 
@@ -448,7 +508,7 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     if (qHi) setZero(qHi);
     return;
   }
-  memory.fill(QD, 0, 64);
+  zero8(QD);
   const s = clz(ld(dp, n - 1));
   const rs: u64 = 64 - s;
   // normalize (s == 0 needs no shift, and x >> 64 is not 0 in wasm)
@@ -464,7 +524,12 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     st(UN, 0, ld(WIDE_PTR, 0) << s);
   }
   const d1 = ld(DN, n - 1);
-  const v = reciprocal(d1);
+  // one cached reciprocal: a swap divides by the same liquidity again and again
+  if (d1 != lastD1) {
+    lastD1 = d1;
+    lastV = reciprocal(d1);
+  }
+  const v = lastV;
   if (n == 1) {
     let rem = ld(UN, m);
     for (let j = m - 1; j >= 0; j--) {
