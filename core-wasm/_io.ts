@@ -23,6 +23,9 @@ export class LimbIO {
   #i64!: BigInt64Array;
   #u32!: Uint32Array;
   #i32!: Int32Array;
+  #u16!: Uint16Array;
+  /** The value in the swap-limit slot (15), so repeated limits are written once. */
+  #limit: bigint | null = null;
 
   constructor(core: CoreExports) {
     this.core = core;
@@ -38,16 +41,21 @@ export class LimbIO {
     this.#i64 = new BigInt64Array(buf, this.#ptr, 64);
     this.#u32 = new Uint32Array(buf, this.#ptr, 128);
     this.#i32 = new Int32Array(buf, this.#ptr, 128);
+    this.#u16 = new Uint16Array(buf, this.#ptr, 256);
   }
 
-  /** Call after any wasm call that may have grown memory. */
+  /**
+   * Call after any wasm call that may have grown memory. Growing detaches
+   * the old buffer, and views on a detached buffer have length 0: a cheaper
+   * test than reading `memory.buffer`.
+   */
   sync(): void {
-    if (this.core.memory.buffer !== this.#buffer) this.#refresh();
+    if (this.#u64.length === 0) this.#refresh();
   }
 
   /** Writes x (any value in [-2^255, 2^256)) into slot i, two's complement. */
   put(i: number, x: bigint): void {
-    if (i === 0 && this.core.memory.buffer !== this.#buffer) this.#refresh();
+    if (i === 0 && this.#u64.length === 0) this.#refresh();
     const u = this.#u64;
     const o = i << 2;
     if (x >= 0n && x <= MASK64) {
@@ -61,6 +69,22 @@ export class LimbIO {
       u[o + 2] = x >> 128n;
       u[o + 3] = x >> 192n;
     }
+  }
+
+  /** Writes a swap's price limit (uint160) into slot 15 unless it is already there. */
+  putLimit(x: bigint): void {
+    if (x === this.#limit) return;
+    const u = this.#u64;
+    u[60] = x;
+    u[61] = x >> 64n;
+    u[62] = x >> 128n;
+    u[63] = 0n;
+    this.#limit = x;
+  }
+
+  /** 16-bit word k of the IO block (k = slot * 16 + word), for cheap captures. */
+  word16(k: number): number {
+    return this.#u16[k];
   }
 
   /** Slot i as an unsigned value in [0, 2^256). */
@@ -82,8 +106,10 @@ export class LimbIO {
     const o = i << 3;
     const top = w[o + 7];
     if (top >= 0) return this.getU(i);
-    if ((w[o + 2] & w[o + 3] & w[o + 4] & w[o + 5] & w[o + 6] & top) === -1 && w[o + 1] < 0) {
-      return this.#i64[i << 2];
+    if ((w[o + 4] & w[o + 5] & w[o + 6] & top) === -1) {
+      // in [-2^128, 0): one or two limbs, no 256-bit intermediate
+      if ((w[o + 2] & w[o + 3]) === -1 && w[o + 1] < 0) return this.#i64[i << 2];
+      return (this.#i64[(i << 2) + 1] << 64n) | this.#u64[i << 2];
     }
     return this.getU(i) - (1n << 256n);
   }

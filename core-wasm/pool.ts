@@ -52,6 +52,8 @@ export class WasmPool implements V3Pool {
   readonly #io: LimbIO;
   #h: number;
   readonly #ownerIds = new Map<string, number>();
+  #liq: bigint | undefined = undefined;
+  readonly #liqWords = new Uint16Array(16);
   readonly #owners: string[] = [];
 
   constructor(core: CoreExports, io: LimbIO, fee: number, tickSpacing: number) {
@@ -210,14 +212,14 @@ export class WasmPool implements V3Pool {
 
   swap(zeroForOne: boolean, amountSpecified: bigint, sqrtPriceLimitX96: bigint): SwapResult {
     const io = this.#io;
-    if (amountSpecified < I256_MIN || amountSpecified > I256_MAX) {
+    if (!(amountSpecified >= I256_MIN && amountSpecified <= I256_MAX)) {
       checkRange("swap", "amountSpecified", amountSpecified, I256_MIN, I256_MAX);
     }
-    if (sqrtPriceLimitX96 < 0n || sqrtPriceLimitX96 > U160_MAX) {
+    if (!(sqrtPriceLimitX96 >= 0n && sqrtPriceLimitX96 <= U160_MAX)) {
       checkRange("swap", "sqrtPriceLimitX96", sqrtPriceLimitX96, 0n, U160_MAX);
     }
     io.put(0, amountSpecified);
-    io.put(1, sqrtPriceLimitX96);
+    io.putLimit(sqrtPriceLimitX96);
     const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0);
     io.sync();
     if (s) {
@@ -228,14 +230,33 @@ export class WasmPool implements V3Pool {
           `sqrtPriceLimitX96=${sqrtPriceLimitX96}, pool sqrtPriceX96=${this.slot0().sqrtPriceX96}`,
       );
     }
-    return {
-      amount0: io.getS(2),
-      amount1: io.getS(3),
-      sqrtPriceX96: io.getU(4),
-      liquidity: io.getU(5),
-      tick: this.#c.poolTick(this.#h),
-      ticksCrossed: this.#c.lastTicksCrossed(),
-    };
+    return new WasmSwapResult(
+      io.getS(2),
+      io.getS(3),
+      io.getI32(6, 0),
+      io.getI32(6, 1),
+      this.#liquidityOf(io),
+      io,
+    );
+  }
+
+  /**
+   * Slot 5 as a bigint, reusing the previous one when the limbs are the same
+   * (active liquidity changes only when a swap crosses a tick or a position
+   * in range is minted or burned, so most swaps reuse it).
+   */
+  #liquidityOf(io: LimbIO): bigint {
+    const c = this.#liqWords;
+    let same = this.#liq !== undefined;
+    for (let k = 0; k < 16; k++) {
+      const w = io.word16(5 * 16 + k);
+      if (w !== c[k]) {
+        c[k] = w;
+        same = false;
+      }
+    }
+    if (!same) this.#liq = io.getU(5);
+    return this.#liq as bigint;
   }
 
   ticks(tick: number): TickInfo {
@@ -386,5 +407,87 @@ export class WasmPool implements V3Pool {
       io.sync();
       if (sp) throw statusError(sp, fn, `${where} has invalid ticks`);
     }
+  }
+}
+
+/**
+ * A swap's result from core.wasm. The amounts, tick, crossings and liquidity
+ * are plain fields; the exact post-swap sqrt price is captured as ten 16-bit
+ * words at swap time and turned into a bigint on first read (a 160-bit
+ * bigint costs several allocations, and many callers never read it).
+ */
+class WasmSwapResult implements SwapResult {
+  readonly amount0: bigint;
+  readonly amount1: bigint;
+  readonly tick: number;
+  readonly ticksCrossed: number;
+  readonly liquidity: bigint;
+  #w0: number;
+  #w1: number;
+  #w2: number;
+  #w3: number;
+  #w4: number;
+  #w5: number;
+  #w6: number;
+  #w7: number;
+  #w8: number;
+  #w9: number;
+  #sqrt: bigint | undefined = undefined;
+
+  constructor(
+    amount0: bigint,
+    amount1: bigint,
+    tick: number,
+    ticksCrossed: number,
+    liquidity: bigint,
+    io: LimbIO,
+  ) {
+    this.amount0 = amount0;
+    this.amount1 = amount1;
+    this.tick = tick;
+    this.ticksCrossed = ticksCrossed;
+    this.liquidity = liquidity;
+    const k = 4 * 16; // slot 4: sqrtPriceX96, little-endian 16-bit words
+    this.#w0 = io.word16(k);
+    this.#w1 = io.word16(k + 1);
+    this.#w2 = io.word16(k + 2);
+    this.#w3 = io.word16(k + 3);
+    this.#w4 = io.word16(k + 4);
+    this.#w5 = io.word16(k + 5);
+    this.#w6 = io.word16(k + 6);
+    this.#w7 = io.word16(k + 7);
+    this.#w8 = io.word16(k + 8);
+    this.#w9 = io.word16(k + 9);
+  }
+
+  /** The exact post-swap sqrt price (Q64.96). */
+  get sqrtPriceX96(): bigint {
+    if (this.#sqrt === undefined) {
+      // three exact 48-bit groups and the top 16 bits
+      const lo = BigInt(this.#w0 + this.#w1 * 0x10000 + this.#w2 * 0x100000000);
+      const mid = BigInt(this.#w3 + this.#w4 * 0x10000 + this.#w5 * 0x100000000);
+      const hi = BigInt(this.#w6 + this.#w7 * 0x10000 + this.#w8 * 0x100000000);
+      let v = (hi << 96n) | (mid << 48n) | lo;
+      if (this.#w9 !== 0) v |= BigInt(this.#w9) << 144n;
+      this.#sqrt = v;
+    }
+    return this.#sqrt;
+  }
+
+  /** A plain-object copy (for JSON, spreads and printing). */
+  toJSON(): SwapResult {
+    return {
+      amount0: this.amount0,
+      amount1: this.amount1,
+      sqrtPriceX96: this.sqrtPriceX96,
+      tick: this.tick,
+      liquidity: this.liquidity,
+      ticksCrossed: this.ticksCrossed,
+    };
+  }
+
+  /** Deno's console shows the plain fields, the price included. */
+  [Symbol.for("Deno.customInspect")](inspect: (v: unknown, o?: unknown) => string, o?: unknown) {
+    return inspect(this.toJSON(), o);
   }
 }

@@ -243,20 +243,24 @@ export function poolSetFeeProtocol(h: i32, f0: u32, f1: u32): i32 {
 }
 
 /**
- * swap(zeroForOne, IO0 amountSpecified, IO1 limit) -> IO2 amount0, IO3
- * amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity; returns status. The tick
- * after and the ticks crossed: poolTick(h), lastTicksCrossed().
+ * swap(zeroForOne, IO0 amountSpecified, IO15 limit) -> IO2 amount0, IO3
+ * amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity, IO6 as i32s: the tick
+ * after (word 0) and the initialized ticks crossed (word 2); returns status.
+ * The limit has a slot of its own, so a caller that swaps with the same
+ * limit again and again writes it once.
  */
 export function poolSwap(h: i32, zeroForOne: bool): i32 {
   resetStatus();
   const p = pool(h);
   if (p == null) return E_BAD_HANDLE;
-  swap(p, zeroForOne, io(0), io(1));
+  swap(p, zeroForOne, io(0), io(15));
   if (status) return status;
   copy(io(2), SWAP_AMOUNT0);
   copy(io(3), SWAP_AMOUNT1);
   copy(io(4), p.s(S_OFFSETS[0]));
   copy(io(5), p.s(S_OFFSETS[1]));
+  store<i32>(IO_PTR + 6 * 32, p.tick);
+  store<i32>(IO_PTR + 6 * 32 + 8, swapTicksCrossed);
   return status;
 }
 

@@ -40,9 +40,9 @@ function toF64(a: U256): f64 {
 }
 
 /**
- * True when `amount` is certainly below (by more than one unit) the token0
- * (token0 = true) or token1
- * amount that moves the price from `current` to `target` at `liquidity`:
+ * True when an amount (given as an f64 within 1e-15 of it) is certainly
+ * below, by more than one unit, the token0 (token0 = true) or token1 amount
+ * that moves the price from `current` to `target` at `liquidity`:
  * an f64 estimate (the price difference taken exactly first, so no
  * cancellation; relative error far below 1e-12) with a 1e-9 margin. When
  * this holds, the exact amount to the target (one 512-bit division) is not
@@ -50,7 +50,7 @@ function toF64(a: U256): f64 {
  * reached. When it does not hold, the caller falls back to the exact
  * comparison, so the result is always the contract's.
  */
-function clearlyShort(amount: U256, current: U256, target: U256, liquidity: U256, token0: bool): bool {
+function clearlyShort(amountF: f64, current: U256, target: U256, liquidity: U256, token0: bool): bool {
   if (cmp(current, target) >= 0) sub(DIFF, current, target);
   else sub(DIFF, target, current);
   const l = toF64(liquidity);
@@ -58,7 +58,7 @@ function clearlyShort(amount: U256, current: U256, target: U256, liquidity: U256
   const need = token0 ? (l * d / toF64(current)) * (TWO96 / toF64(target)) : l * (d / TWO96);
   // amount + 1 < x guarantees amount < floor(x) <= ceil(x): safe for the
   // rounded-up input and the rounded-down output alike
-  return toF64(amount) + 1.0 < need * 0.999999999;
+  return amountF + 1.0 < need * 0.999999999;
 }
 
 /**
@@ -76,27 +76,39 @@ export function computeSwapStep(
   const exactIn = !isNeg(amountRemaining);
 
   if (exactIn) {
-    mulDivSmall(LESS_FEE, amountRemaining, 1000000 - feePips, 1000000, false);
-    // When the amount certainly cannot reach the target, the exact amount to
-    // the target (the contract uses it only for this comparison, and it can
-    // never revert) is skipped.
+    // LESS_FEE = amountRemaining * (1e6 - fee) / 1e6 rounded down, computed
+    // exactly only when it decides something: when the step is certainly
+    // short of the target, the exact amount to the target (the contract uses
+    // it only for this comparison, and it can never revert) is skipped; when
+    // the amount certainly reaches it (a crossing step), the exact LESS_FEE
+    // is not needed at all.
+    const lessFeeF = toF64(amountRemaining) * (<f64>(1000000 - feePips) / 1000000.0);
+    let haveLessFee = false;
     let reaches = false;
-    if (!clearlyShort(LESS_FEE, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, zeroForOne)) {
+    if (!clearlyShort(lessFeeF, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, zeroForOne)) {
       if (zeroForOne) {
         getAmount0Delta(STEP_AMOUNT_IN, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, true);
       } else {
         getAmount1Delta(STEP_AMOUNT_IN, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, true);
       }
-      reaches = cmp(LESS_FEE, STEP_AMOUNT_IN) >= 0;
+      // LESS_FEE >= exact - 1 and the f64 is within 1e-15: a 1e-9 margin
+      // plus one unit proves LESS_FEE >= amountIn
+      if (lessFeeF * 0.999999999 > toF64(STEP_AMOUNT_IN) + 1.0) reaches = true;
+      else {
+        mulDivSmall(LESS_FEE, amountRemaining, 1000000 - feePips, 1000000, false);
+        haveLessFee = true;
+        reaches = cmp(LESS_FEE, STEP_AMOUNT_IN) >= 0;
+      }
     }
     if (reaches) copy(STEP_SQRT_NEXT, sqrtRatioTargetX96);
     else {
+      if (!haveLessFee) mulDivSmall(LESS_FEE, amountRemaining, 1000000 - feePips, 1000000, false);
       getNextSqrtPriceFromInput(STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, LESS_FEE, zeroForOne);
     }
   } else {
     neg(REM_ABS, amountRemaining);
     let reaches = false;
-    if (!clearlyShort(REM_ABS, sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, !zeroForOne)) {
+    if (!clearlyShort(toF64(REM_ABS), sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, !zeroForOne)) {
       if (zeroForOne) {
         getAmount1Delta(STEP_AMOUNT_OUT, sqrtRatioTargetX96, sqrtRatioCurrentX96, liquidity, false);
       } else {
