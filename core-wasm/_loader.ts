@@ -45,6 +45,11 @@ export interface CoreExports {
   poolPositionAt(h: number, i: number): number;
   poolGetPosition(h: number, owner: number, tickLower: number, tickUpper: number): number;
   poolSetPosition(h: number, owner: number, tickLower: number, tickUpper: number): number;
+  // swap-level replay kernel (assembly/replay.ts)
+  poolReplay(h: number, start: number, end: number): number;
+  replayEvents(bytes: number): number;
+  replayCtx(): number;
+  replayVol(): number;
   // quoting models (assembly/quoting.ts)
   quoteParamsPtr(): number;
   asQuotes(inPtr: number, n: number, outPtr: number): number;

@@ -259,6 +259,20 @@ export class WasmPool implements V3Pool {
     return this.#liq as bigint;
   }
 
+  /**
+   * Runs the swap-level replay kernel on this pool over events [start, end)
+   * of the kernel's event buffer; returns the first event it did not
+   * consume. Use it through
+   * {@link ReplayKernel} (core-wasm/replay.ts), which packs the events and
+   * reads the context block.
+   */
+  replayRun(start: number, end: number): number {
+    const n = this.#c.poolReplay(this.#h, start, end);
+    this.#io.sync();
+    if (n < 0) throw new RangeError(`Cannot replay on pool handle ${this.#h}: it was freed`);
+    return n;
+  }
+
   ticks(tick: number): TickInfo {
     const found = this.#c.poolGetTick(this.#h, tick);
     this.#io.sync();

@@ -52,6 +52,9 @@ import {
   T_NET,
 } from "./pool";
 
+import { replayRun } from "./replay";
+export { replayCtx, replayEvents, replayVol } from "./replay";
+
 const IO_PTR: usize = memory.data(16 * 32, 16);
 
 // @ts-ignore: decorator
@@ -262,6 +265,17 @@ export function poolSwap(h: i32, zeroForOne: bool): i32 {
   store<i32>(IO_PTR + 6 * 32, p.tick);
   store<i32>(IO_PTR + 6 * 32 + 8, swapTicksCrossed);
   return status;
+}
+
+/**
+ * Replays packed events [start, end) from the replay event buffer on pool h
+ * (see replay.ts); returns the first event not consumed, or -1 for an
+ * unknown handle.
+ */
+export function poolReplay(h: i32, start: i32, end: i32): i32 {
+  const p = pool(h);
+  if (p == null) return -1;
+  return replayRun(p, start, end);
 }
 
 /** Ticks crossed by the last successful swap. */

@@ -146,6 +146,18 @@ const HOLD: StrategyDecision = {
   declined: false,
 };
 
+/** See {@link AsymmetricLpStrategy.quietState}. */
+export interface QuietState {
+  armed: boolean;
+  escalate: number;
+  wasInRange: boolean;
+  lastRatio: number;
+  retry: 0 | 1 | 2;
+  retryAt: number;
+  pending: boolean;
+  lastT: number;
+}
+
 /** The asymmetric LP decision logic; see the module doc. */
 export class AsymmetricLpStrategy {
   readonly params: StrategyParams;
@@ -249,6 +261,31 @@ export class AsymmetricLpStrategy {
       cost,
       declined: !ok,
     };
+  }
+
+  /**
+   * The state that decides whether {@link decide} would hold without changing
+   * anything but the `deferred` counter, for a replay loop that evaluates
+   * that condition itself between decisions (and reports the deferrals it
+   * counted with {@link addDeferred}). `retry`: 0 none, 1 out-of-range,
+   * 2 deviation.
+   */
+  quietState(): QuietState {
+    return {
+      armed: this.#armed,
+      escalate: this.#escalate,
+      wasInRange: this.#wasInRange,
+      lastRatio: this.#lastRatio,
+      retry: this.#retry === null ? 0 : this.#retry === "out-of-range" ? 1 : 2,
+      retryAt: this.#retryAt,
+      pending: this.#pending !== null,
+      lastT: this.#lastT,
+    };
+  }
+
+  /** Counts decisions a replay loop deferred (pending trigger inside the minimum interval). */
+  addDeferred(n: number): void {
+    this.stats.deferred += n;
   }
 
   /** Records an executed rebalance at time `t` leaving value share `baseRatio`. */

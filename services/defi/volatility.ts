@@ -119,6 +119,29 @@ export class RollingVolatility {
     return this.#n;
   }
 
+  /**
+   * The sampling grid's state: next grid time, last sample time, last
+   * sampled ln price, ln price pending for the next sample (NaN before the
+   * first update). For a replay loop that samples outside this object (the
+   * swap-level kernel) and hands back returns with {@link pushReturn}.
+   */
+  gridState(): [number, number, number, number] {
+    return [this.#nextT, this.#lastSampleT, this.#lastLn, this.#pendingLn];
+  }
+
+  /** Restores the grid state returned by {@link gridState} (after a kernel run). */
+  setGridState(nextT: number, lastSampleT: number, lastLn: number, pendingLn: number): void {
+    this.#nextT = nextT;
+    this.#lastSampleT = lastSampleT;
+    this.#lastLn = lastLn;
+    this.#pendingLn = pendingLn;
+  }
+
+  /** Adds one grid return (squared log return `r2` over `dt` seconds) to the window. */
+  pushReturn(r2: number, dt: number): void {
+    this.#push(r2, dt);
+  }
+
   /** True once `minSamples` returns are in the window. */
   get ready(): boolean {
     return this.#n >= this.minSamples;

@@ -99,7 +99,9 @@ Deno.test({
     let engine: SwapLevelEngine;
     let fg: [bigint, bigint] = [0n, 0n];
     try {
-      engine = new SwapLevelEngine(core, pool, runParams(core, o));
+      // event by event: the recording proxy sees every pool call (the
+      // replay kernel's path is held to this one by swap_engine_test.ts)
+      engine = new SwapLevelEngine(core, pool, runParams(core, o), { kernel: false });
       let funded = false;
       for (const batch of syntheticEvents(o.synthetic)) {
         if (!funded) {

@@ -57,6 +57,9 @@ export interface Holdings {
   amount1: number;
 }
 
+/** Time constant of the pool fee-flow EWMA, seconds. */
+export const FEE_FLOW_TAU_SEC = 86400;
+
 /** Shared engine state and bookkeeping; the engines fill in the mechanics. */
 export abstract class EngineCore {
   readonly p: RunParams;
@@ -114,6 +117,21 @@ export abstract class EngineCore {
     this.p = p;
     this.scale = new PriceScale(p.pool);
     this.vol = new RollingVolatility(p.volatility);
+  }
+
+  /**
+   * The private per-event state a replay loop continues between host steps:
+   * next series sample time, last base ratio, fee-flow EWMA and its time.
+   */
+  protected clockState(): [number, number, number, number] {
+    return [this.#nextSample, this.#lastBaseRatio, this.#feeFlow, this.#feeFlowT];
+  }
+
+  /** Restores what {@link clockState} returned, as advanced by a replay loop. */
+  protected setClockState(lastBaseRatio: number, feeFlow: number, feeFlowT: number): void {
+    this.#lastBaseRatio = lastBaseRatio;
+    this.#feeFlow = feeFlow;
+    this.#feeFlowT = feeFlowT;
   }
 
   /** Holdings right now (wallet + positions, fees excluded), human units, f64. */
@@ -213,7 +231,7 @@ export abstract class EngineCore {
   observeFees(t: number, feeQuote: number, volumeQuote: number): void {
     this.poolFeesQuote += feeQuote;
     this.poolVolumeQuote += volumeQuote;
-    const tau = 86400;
+    const tau = FEE_FLOW_TAU_SEC;
     const dt = Math.max(0, t - this.#feeFlowT);
     const a = Math.exp(-dt / tau);
     this.#feeFlow = this.#feeFlow * a + feeQuote / tau;
@@ -247,8 +265,7 @@ export abstract class EngineCore {
     const gasCost = this.gasQuoteFor((g.burn + g.collect) * positions + 2 * g.mint + g.swap);
     const feeRate = value > 0 ? this.#feeFlow * this.lastShare / value : 0;
     const q = 100 * (ratio - this.p.strategy.params.targetRatio);
-    const bound = (this.p.model as { params?: { maxPosition?: number } }).params?.maxPosition ??
-      Infinity;
+    const bound = this.boundPct();
     const d = this.p.strategy.decide({
       t: this.t,
       baseRatio: ratio,
@@ -268,6 +285,11 @@ export abstract class EngineCore {
       this.#lastBaseRatio = r2;
       this.p.strategy.onRebalanced(this.t, r2, this.inRange());
     }
+  }
+
+  /** The model's inventory bound on |100 (ratio − target)|, Infinity when it has none. */
+  boundPct(): number {
+    return (this.p.model as { params?: { maxPosition?: number } }).params?.maxPosition ?? Infinity;
   }
 
   /** Rough price-impact rate of swapping a few percent of our value (engines refine). */

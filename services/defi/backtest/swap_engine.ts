@@ -21,9 +21,10 @@
 import type { WasmCore, WasmPool } from "../../../core-wasm/mod.ts";
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from "../../../core-wasm/mod.ts";
 import type { StrategyDecision } from "../strategy.ts";
-import { principalF64, type RangeF64, sqrtAtTick } from "../ticks.ts";
+import { C, MAX_KERNEL_POSITIONS, ReplayKernel, STOP } from "../../../core-wasm/replay.ts";
+import { LN_TICK, principalF64, type RangeF64, sqrtAtTick } from "../ticks.ts";
 import { arbSwap, toX96 } from "./arb.ts";
-import { EngineCore, type Holdings, type RunParams } from "./common.ts";
+import { EngineCore, FEE_FLOW_TAU_SEC, type Holdings, type RunParams } from "./common.ts";
 import type { MarketEvent } from "./types.ts";
 
 const Q128 = 1n << 128n;
@@ -62,7 +63,16 @@ export interface TokenReconciliation {
 export interface SwapEngineOptions {
   /** Arbitrage only when the pool is this far (fraction) beyond the fee band. Default 0.0001. */
   arbMinEdge?: number;
+  /**
+   * Replay runs of market events in core.wasm's replay kernel (default true).
+   * false replays every event in JS: slower, same decisions; kept as the
+   * reference the kernel is tested against.
+   */
+  kernel?: boolean;
 }
+
+/** Events packed per kernel chunk. */
+const KERNEL_CHUNK = 4096;
 
 /** The swap-level engine; see the module doc. */
 export class SwapLevelEngine extends EngineCore {
@@ -82,7 +92,10 @@ export class SwapLevelEngine extends EngineCore {
   readonly gasPaid: [bigint, bigint] = [0n, 0n];
   /** Market swaps replayed, arbitrage swaps, swaps the pool refused. */
   readonly counts = { swaps: 0, arbs: 0, rejected: 0, mints: 0, burns: 0, tickDrift: 0 };
+  /** Replay-kernel runs, why each stopped (STOP order), and events replayed in JS. */
+  readonly kernelStats = { runs: 0, stops: [0, 0, 0, 0, 0, 0], jsEvents: 0 };
   #posSeq = 0;
+  readonly #kernel: ReplayKernel | null;
   #posF: [number, number] = [0, 0];
   #started = false;
 
@@ -91,6 +104,7 @@ export class SwapLevelEngine extends EngineCore {
     this.core = core;
     this.pool = pool;
     this.arbMinEdge = opts.arbMinEdge ?? 0.0001;
+    this.#kernel = opts.kernel === false ? null : ReplayKernel.for(core.exports);
     const s0 = pool.slot0();
     this.sqrtX96 = s0.sqrtPriceX96;
     this.tick = s0.tick;
@@ -118,31 +132,187 @@ export class SwapLevelEngine extends EngineCore {
     this.record(t);
   }
 
-  /** Replays a batch of events (times non-decreasing). */
+  /**
+   * Replays a batch of events (times non-decreasing). Runs of market swaps
+   * and arbitrage checks go through core.wasm's replay kernel in one call
+   * each (see {@link SwapEngineOptions.kernel}); the kernel hands every event
+   * that needs a decision, a series sample or anything else back to the
+   * event-by-event path below, so both paths make the same decisions.
+   */
   process(events: readonly MarketEvent[]): void {
     if (!this.#started) throw new Error("Cannot process events before fund()");
-    for (let i = 0; i < events.length; i++) {
-      const ev = events[i];
-      this.advance(ev.t);
-      switch (ev.kind) {
-        case "swap":
-          this.#marketSwap(ev.zeroForOne, ev.amount, ev.limit, ev.recordedTick);
-          break;
-        case "arb":
-          this.#arb(ev.fairPrice);
-          break;
-        case "mint":
-          this.pool.mint(ev.owner, ev.tickLower, ev.tickUpper, ev.liquidity);
-          this.counts.mints++;
-          this.poolLiquidity = this.pool.liquidity();
-          continue;
-        case "burn":
-          this.pool.burn(ev.owner, ev.tickLower, ev.tickUpper, ev.liquidity);
-          this.counts.burns++;
-          this.poolLiquidity = this.pool.liquidity();
-          continue;
+    if (this.#kernel === null) {
+      for (let i = 0; i < events.length; i++) this.#processOne(events[i]);
+      return;
+    }
+    for (let base = 0; base < events.length; base += KERNEL_CHUNK) {
+      this.#runChunk(events, base, Math.min(events.length, base + KERNEL_CHUNK));
+    }
+  }
+
+  /** One event, in JS: advance the clock, apply it, decide. */
+  #processOne(ev: MarketEvent): void {
+    this.kernelStats.jsEvents++;
+    this.advance(ev.t);
+    switch (ev.kind) {
+      case "swap":
+        this.#marketSwap(ev.zeroForOne, ev.amount, ev.limit, ev.recordedTick);
+        break;
+      case "arb":
+        this.#arb(ev.fairPrice);
+        break;
+      case "mint":
+        this.pool.mint(ev.owner, ev.tickLower, ev.tickUpper, ev.liquidity);
+        this.counts.mints++;
+        this.poolLiquidity = this.pool.liquidity();
+        return;
+      case "burn":
+        this.pool.burn(ev.owner, ev.tickLower, ev.tickUpper, ev.liquidity);
+        this.counts.burns++;
+        this.poolLiquidity = this.pool.liquidity();
+        return;
+    }
+    this.decide();
+  }
+
+  /** Events [base, end) through the kernel, falling back to JS where it stops. */
+  #runChunk(events: readonly MarketEvent[], base: number, end: number): void {
+    const k = this.#kernel as ReplayKernel;
+    const m = end - base;
+    k.reserve(m);
+    for (let j = 0; j < m; j++) {
+      const ev = events[base + j];
+      if (ev.kind === "swap") {
+        k.packSwap(j, ev.t, ev.zeroForOne, ev.amount, ev.limit, ev.recordedTick);
+      } else if (ev.kind === "arb" && ev.fairPrice > 0 && Number.isFinite(ev.fairPrice)) {
+        k.packArb(j, ev.t, ev.fairPrice);
+      } else k.packHost(j, ev.t);
+    }
+    let pos = 0;
+    while (pos < m) {
+      if (!this.#kernelReady()) {
+        this.#processOne(events[base + pos]);
+        pos++;
+        continue;
       }
-      this.decide();
+      this.#toKernel(k);
+      const next = k.run(this.pool, pos, m);
+      this.#fromKernel(k);
+      const stop = k.ctx[C.STOP];
+      this.kernelStats.runs++;
+      this.kernelStats.stops[stop]++;
+      if (k.ctx[C.DECIDE] === 1) this.decide();
+      pos = next;
+      if (pos < m && (stop === STOP.TIME || stop === STOP.HOST_EVENT || stop === STOP.FAILED)) {
+        this.#processOne(events[base + pos]);
+        pos++;
+      }
+    }
+  }
+
+  /** Whether the kernel can continue from the current state. */
+  #kernelReady(): boolean {
+    return this.hedge === null && this.main !== null &&
+      this.positions.length <= MAX_KERNEL_POSITIONS;
+  }
+
+  /** Copies the state the kernel continues into its context block. */
+  #toKernel(k: ReplayKernel): void {
+    const c = k.ctx;
+    const sc = this.scale;
+    const [nextSample, lastBaseRatio, feeFlow, feeFlowT] = this.clockState();
+    const q = this.p.strategy.quietState();
+    const sp = this.p.strategy.params;
+    const decShift = (sc.decimals0 - sc.decimals1) * Math.LN10;
+    c[C.T_STOP] = nextSample;
+    c[C.T] = this.t;
+    c[C.TIME_TOTAL] = this.timeTotal;
+    c[C.TIME_IN_RANGE] = this.timeInRange;
+    c[C.DEV_INTEGRAL] = this.devIntegral;
+    c[C.DEV_MAX] = this.devMax;
+    c[C.LAST_BASE_RATIO] = lastBaseRatio;
+    c[C.TARGET] = sp.targetRatio;
+    c[C.MAIN_LO] = this.main ? this.main.lower : NaN;
+    c[C.MAIN_HI] = this.main ? this.main.upper : NaN;
+    c[C.UNIT0] = sc.unit0;
+    c[C.UNIT1] = sc.unit1;
+    c[C.BASE] = sc.baseToken;
+    c[C.EXP_DEC] = Math.exp(decShift);
+    c[C.DEC_SHIFT] = decShift;
+    c[C.FEE] = this.p.pool.fee;
+    c[C.ARB_EDGE] = this.arbMinEdge;
+    c[C.WALLET0] = sc.human(0, this.wallet[0]);
+    c[C.WALLET1] = sc.human(1, this.wallet[1]);
+    c[C.POS_F0] = this.#posF[0];
+    c[C.POS_F1] = this.#posF[1];
+    c[C.LVR] = this.lvrQuote;
+    c[C.POOL_FEES] = this.poolFeesQuote;
+    c[C.POOL_VOLUME] = this.poolVolumeQuote;
+    c[C.FEE_FLOW] = feeFlow;
+    c[C.FEE_FLOW_T] = feeFlowT;
+    c[C.TAU] = FEE_FLOW_TAU_SEC;
+    c[C.SHARE] = this.lastShare;
+    const [nextT, lastT, lastLn, pendingLn] = this.vol.gridState();
+    c[C.VOL_NEXT_T] = nextT;
+    c[C.VOL_LAST_T] = lastT;
+    c[C.VOL_LAST_LN] = lastLn;
+    c[C.VOL_PENDING_LN] = pendingLn;
+    c[C.VOL_SAMPLE] = this.vol.sampleSec;
+    c[C.QUIET] = 1;
+    c[C.ARMED] = q.armed ? 1 : 0;
+    c[C.THRESHOLD] = sp.threshold;
+    c[C.REARM] = sp.rearm;
+    c[C.ESCALATE] = q.escalate;
+    c[C.LAST_RATIO] = q.lastRatio;
+    c[C.BOUND] = this.boundPct();
+    c[C.WAS_IN_RANGE] = q.wasInRange ? 1 : 0;
+    c[C.N_POS] = this.positions.length;
+    for (let i = 0; i < this.positions.length; i++) {
+      const p = this.positions[i];
+      const o = C.POS + 5 * i;
+      c[o] = p.lf;
+      c[o + 1] = p.sa;
+      c[o + 2] = p.sb;
+      c[o + 3] = p.lower;
+      c[o + 4] = p.upper;
+    }
+    c[C.LN_TICK] = LN_TICK;
+    c[C.RETRY] = q.retry;
+    c[C.RETRY_AT] = q.retryAt;
+    c[C.PENDING] = q.pending ? 1 : 0;
+    c[C.LAST_T] = q.lastT;
+    c[C.MIN_INTERVAL] = sp.minIntervalSec;
+  }
+
+  /** Takes back the state the kernel advanced. */
+  #fromKernel(k: ReplayKernel): void {
+    const c = k.ctx;
+    this.t = c[C.T];
+    this.timeTotal = c[C.TIME_TOTAL];
+    this.timeInRange = c[C.TIME_IN_RANGE];
+    this.devIntegral = c[C.DEV_INTEGRAL];
+    this.devMax = c[C.DEV_MAX];
+    this.setClockState(c[C.LAST_BASE_RATIO], c[C.FEE_FLOW], c[C.FEE_FLOW_T]);
+    this.#posF = [c[C.POS_F0], c[C.POS_F1]];
+    this.lvrQuote = c[C.LVR];
+    this.poolFeesQuote = c[C.POOL_FEES];
+    this.poolVolumeQuote = c[C.POOL_VOLUME];
+    this.lastShare = c[C.SHARE];
+    const nVol = c[C.VOL_COUNT];
+    const v = k.vol;
+    for (let i = 0; i < nVol; i++) this.vol.pushReturn(v[2 * i], v[2 * i + 1]);
+    this.vol.setGridState(c[C.VOL_NEXT_T], c[C.VOL_LAST_T], c[C.VOL_LAST_LN], c[C.VOL_PENDING_LN]);
+    this.counts.swaps += c[C.SWAPS];
+    this.counts.arbs += c[C.ARBS];
+    this.counts.rejected += c[C.REJECTED];
+    this.counts.tickDrift += c[C.TICK_DRIFT];
+    this.p.strategy.addDeferred(c[C.DEFERRED]);
+    if (c[C.SWAPS] + c[C.ARBS] > 0) {
+      const s0 = this.pool.slot0();
+      this.sqrtX96 = s0.sqrtPriceX96;
+      this.tick = s0.tick;
+      this.poolLiquidity = this.pool.liquidity();
+      this.#setSqrt();
     }
   }
 
