@@ -8,7 +8,8 @@
  *   generation excluded; each path warmed up on one day first), with the
  *   replay kernel and event by event in JS, against the bare exact pool's
  *   swaps/s in the same run;
- * - **sweep**: wall time of a 64-point grid on 1 and on 2 workers, and the
+ * - **sweep**: wall time of a 64-point grid of default-length (7-day)
+ *   backtests on 1 and on 2 workers, and the
  *   scaling ratio.
  *
  * @example
@@ -17,6 +18,7 @@
  * ```
  * @module
  */
+import process from "node:process";
 import { loadCore } from "../core-wasm/mod.ts";
 import { SeededRandom } from "../services/common/random.ts";
 import type { BarChunk } from "../services/defi/data/bars_csv.ts";
@@ -54,6 +56,8 @@ export interface BacktestBench {
     secondsOneWorker: number;
     secondsTwoWorkers: number;
     scaling: number;
+    coresBusyOneWorker: number;
+    coresBusyTwoWorkers: number;
     cpus: number;
   };
 }
@@ -185,17 +189,27 @@ export async function benchBacktest(opts: { quick?: boolean } = {}): Promise<Bac
 
   // sweep: 64 points, 1 vs 2 workers
   const spec: SweepSpec = {
-    base: [["days", quick ? "0.5" : "1"], ["no-progress", ""]],
+    base: [["days", quick ? "0.5" : "7"], ["no-progress", ""]],
     keys: ["threshold", "width-scale", "swap-fraction"],
     values: [["0.05", "0.1", "0.2", "0.3"], ["1", "2", "3", "4"], ["0", "0.25", "0.5", "1"]],
     rankBy: "returns.vsHodl",
   };
+  // CPU seconds of the whole process (all threads: workers, and V8's own
+  // GC and compiler threads) next to the wall time, to tell how many cores
+  // each run kept busy
+  const cpuSec = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const c1 = cpuSec();
   const t1 = performance.now();
   await runSweep([], spec, 1);
   const one = (performance.now() - t1) / 1000;
+  const c2 = cpuSec();
   const t2 = performance.now();
   await runSweep([], spec, 2);
   const two = (performance.now() - t2) / 1000;
+  const c3 = cpuSec();
 
   return {
     barMode: {
@@ -223,6 +237,8 @@ export async function benchBacktest(opts: { quick?: boolean } = {}): Promise<Bac
       secondsOneWorker: one,
       secondsTwoWorkers: two,
       scaling: one / two,
+      coresBusyOneWorker: (c2 - c1) / one,
+      coresBusyTwoWorkers: (c3 - c2) / two,
       cpus: navigator.hardwareConcurrency,
     },
   };
@@ -249,7 +265,9 @@ export function formatBacktest(r: BacktestBench): string {
     } swaps/s`,
     `sweep:       64 points ${r.sweep.secondsOneWorker.toFixed(2)} s on 1 worker, ${
       r.sweep.secondsTwoWorkers.toFixed(2)
-    } s on 2: x${r.sweep.scaling.toFixed(2)} (${r.sweep.cpus} CPUs)`,
+    } s on 2: x${r.sweep.scaling.toFixed(2)} (${r.sweep.cpus} CPUs; cores kept busy: ${
+      r.sweep.coresBusyOneWorker.toFixed(2)
+    } with 1 worker, ${r.sweep.coresBusyTwoWorkers.toFixed(2)} with 2)`,
   ].join("\n");
 }
 
