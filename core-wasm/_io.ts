@@ -13,6 +13,7 @@ import { STATUS_CODES, STATUS_TEXT } from "./_status.ts";
 
 const TWO64 = 1n << 64n;
 const MASK64 = TWO64 - 1n;
+const TWO128 = 1n << 128n;
 
 /** Limb access to the IO block of one core.wasm instance. */
 export class LimbIO {
@@ -24,8 +25,10 @@ export class LimbIO {
   #u32!: Uint32Array;
   #i32!: Int32Array;
   #u16!: Uint16Array;
-  /** The value in the swap-limit slot (15), so repeated limits are written once. */
-  #limit: bigint | null = null;
+  /** The values in the swap-limit slots 14 and 15, and which was used less recently. */
+  #limit14: bigint | null = null;
+  #limit15: bigint | null = null;
+  #older = 15;
 
   constructor(core: CoreExports) {
     this.core = core;
@@ -63,6 +66,11 @@ export class LimbIO {
       u[o + 1] = 0n;
       u[o + 2] = 0n;
       u[o + 3] = 0n;
+    } else if (x >= 0n && x < TWO128) {
+      u[o] = x;
+      u[o + 1] = x >> 64n;
+      u[o + 2] = 0n;
+      u[o + 3] = 0n;
     } else {
       u[o] = x;
       u[o + 1] = x >> 64n;
@@ -71,15 +79,32 @@ export class LimbIO {
     }
   }
 
-  /** Writes a swap's price limit (uint160) into slot 15 unless it is already there. */
-  putLimit(x: bigint): void {
-    if (x === this.#limit) return;
+  /**
+   * Writes a swap's price limit (uint160) into one of the two limit slots
+   * (14, 15) and returns that slot. The last two limits are remembered, so a
+   * caller alternating between two limits (the no-limit bounds of either
+   * direction, say) writes each once.
+   */
+  putLimit(x: bigint): number {
+    if (x === this.#limit15) {
+      this.#older = 14;
+      return 15;
+    }
+    if (x === this.#limit14) {
+      this.#older = 15;
+      return 14;
+    }
+    const slot = this.#older;
+    const o = slot << 2;
     const u = this.#u64;
-    u[60] = x;
-    u[61] = x >> 64n;
-    u[62] = x >> 128n;
-    u[63] = 0n;
-    this.#limit = x;
+    u[o] = x;
+    u[o + 1] = x >> 64n;
+    u[o + 2] = x >> 128n;
+    u[o + 3] = 0n;
+    if (slot === 15) this.#limit15 = x;
+    else this.#limit14 = x;
+    this.#older = slot === 15 ? 14 : 15;
+    return slot;
   }
 
   /** 16-bit word k of the IO block (k = slot * 16 + word), for cheap captures. */

@@ -219,8 +219,8 @@ export class WasmPool implements V3Pool {
       checkRange("swap", "sqrtPriceLimitX96", sqrtPriceLimitX96, 0n, U160_MAX);
     }
     io.put(0, amountSpecified);
-    io.putLimit(sqrtPriceLimitX96);
-    const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0);
+    const limitSlot = io.putLimit(sqrtPriceLimitX96);
+    const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0, limitSlot);
     io.sync();
     if (s) {
       throw statusError(

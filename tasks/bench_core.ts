@@ -402,7 +402,9 @@ interface OpResult {
   metOverBigintRef: boolean | null;
 }
 
-const PER_CALL_TARGETS = { v3sdk: 25, ref: 2 };
+/** The per-call targets apply to the tick math (TickMath) functions. */
+const TICK_MATH_TARGETS = { v3sdk: 25, ref: 2 };
+const NO_TARGET = { v3sdk: null, ref: null };
 const SWAP_TARGETS: Record<number, { v3sdk: Target; ref: Target }> = {
   0: { v3sdk: 50, ref: 3 },
   5: { v3sdk: null, ref: 3 },
@@ -625,7 +627,10 @@ export async function benchCore(opts: { quick?: boolean } = {}): Promise<Record<
     fr: (i: number) => unknown,
   ) => {
     const [w, s, r] = await group([syncRunner(fw), syncRunner(fs), syncRunner(fr)]);
-    operations.push(result(op, "per-call", w, s, r, PER_CALL_TARGETS));
+    const target = op.startsWith("getSqrtRatioAtTick") || op.startsWith("getTickAtSqrtRatio")
+      ? TICK_MATH_TARGETS
+      : NO_TARGET;
+    operations.push(result(op, "per-call", w, s, r, target));
   };
 
   const { ticks, sqrtPrices, deltas, steps } = inputs;

@@ -246,17 +246,19 @@ export function poolSetFeeProtocol(h: i32, f0: u32, f1: u32): i32 {
 }
 
 /**
- * swap(zeroForOne, IO0 amountSpecified, IO15 limit) -> IO2 amount0, IO3
- * amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity, IO6 as i32s: the tick
- * after (word 0) and the initialized ticks crossed (word 2); returns status.
- * The limit has a slot of its own, so a caller that swaps with the same
- * limit again and again writes it once.
+ * swap(zeroForOne, IO0 amountSpecified, IO[limitSlot] limit) -> IO2 amount0,
+ * IO3 amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity, IO6 as i32s: the
+ * tick after (word 0) and the initialized ticks crossed (word 2); returns
+ * status. Limits have slots of their own (14, 15) that nothing else writes,
+ * so a caller that swaps with the same limits again and again writes them
+ * once.
  */
-export function poolSwap(h: i32, zeroForOne: bool): i32 {
+export function poolSwap(h: i32, zeroForOne: bool, limitSlot: i32): i32 {
   resetStatus();
   const p = pool(h);
   if (p == null) return E_BAD_HANDLE;
-  swap(p, zeroForOne, io(0), io(15));
+  if (limitSlot != 14 && limitSlot != 15) return E_BAD_INPUT;
+  swap(p, zeroForOne, io(0), io(limitSlot));
   if (status) return status;
   copy(io(2), SWAP_AMOUNT0);
   copy(io(3), SWAP_AMOUNT1);
