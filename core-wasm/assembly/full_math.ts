@@ -13,9 +13,11 @@ import {
   mulWide,
   reciprocal,
   setLimbs,
+  setU64,
   setZero,
   staticU256,
   U256,
+  umulh,
   WIDE_HI,
   WIDE_LO,
 } from "./u256";
@@ -148,6 +150,15 @@ export function mulDivBy2(o: U256, a: U256, b: U256, c: U256, d: U256, roundUp: 
   }
   mulWide(DEN_LO, DEN_HI, c, d);
   mulWide(WIDE_LO, WIDE_HI, a, b);
+  if (
+    isZero(DEN_HI) && (WIDE_HI.l1 | WIDE_HI.l2 | WIDE_HI.l3) == 0 &&
+    smallQuotient(WIDE_LO, WIDE_HI.l0, DEN_LO)
+  ) {
+    // the usual amount: a 256-by-256 division with a one-limb quotient
+    setU64(o, sqQ);
+    if (roundUp && sqInexact) addU64(o, o, 1);
+    return;
+  }
   divWideBy(MD2_Q, MD2_QHI, null, DEN_PTR, 8);
   if (!isZero(MD2_QHI)) {
     fail(E_OVERFLOW);
@@ -158,6 +169,118 @@ export function mulDivBy2(o: U256, a: U256, b: U256, c: U256, d: U256, roundUp: 
   if (roundUp && divInexact) {
     if (addU64(o, o, 1)) fail(E_OVERFLOW);
   }
+}
+
+// ---- one-limb quotients guided by f64 ----
+
+/** The quotient and inexactness of the last successful smallQuotient. */
+let sqQ: u64 = 0;
+let sqInexact: bool = false;
+// the signed 5-limb remainder n - q*d
+let r0: u64 = 0;
+let r1: u64 = 0;
+let r2: u64 = 0;
+let r3: u64 = 0;
+let r4: u64 = 0;
+
+/** r = (n4, n) - q*d over five limbs (two's complement). */
+function remainder(n: U256, n4: u64, d: U256, q: u64): void {
+  const p0 = q * d.l0;
+  let h = umulh(q, d.l0);
+  let t = q * d.l1;
+  const p1 = t + h;
+  h = umulh(q, d.l1) + (p1 < t ? 1 : 0);
+  t = q * d.l2;
+  const p2 = t + h;
+  h = umulh(q, d.l2) + (p2 < t ? 1 : 0);
+  t = q * d.l3;
+  const p3 = t + h;
+  const p4 = umulh(q, d.l3) + (p3 < t ? 1 : 0);
+  r0 = n.l0 - p0;
+  let b: u64 = n.l0 < p0 ? 1 : 0;
+  let x = n.l1 - p1;
+  let b2: u64 = n.l1 < p1 ? 1 : 0;
+  r1 = x - b;
+  b2 += x < b ? 1 : 0;
+  x = n.l2 - p2;
+  b = n.l2 < p2 ? 1 : 0;
+  r2 = x - b2;
+  b += x < b2 ? 1 : 0;
+  x = n.l3 - p3;
+  b2 = n.l3 < p3 ? 1 : 0;
+  r3 = x - b;
+  b2 += x < b ? 1 : 0;
+  r4 = n4 - p4 - b2;
+}
+
+/** The remainder as an f64 (sign included). */
+function remainderF64(): f64 {
+  if (<i64>r4 >= 0) {
+    return <f64>r0 + <f64>r1 * 18446744073709551616.0 +
+      (<f64>r2 + <f64>r3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
+      <f64>r4 * 1.157920892373162e77;
+  }
+  // negate: ~r + 1
+  const n0 = ~r0 + 1;
+  let c: u64 = n0 == 0 ? 1 : 0;
+  const n1 = ~r1 + c;
+  c = c && n1 == 0 ? 1 : 0;
+  const n2 = ~r2 + c;
+  c = c && n2 == 0 ? 1 : 0;
+  const n3 = ~r3 + c;
+  c = c && n3 == 0 ? 1 : 0;
+  const n4 = ~r4 + c;
+  return -(<f64>n0 + <f64>n1 * 18446744073709551616.0 +
+    (<f64>n2 + <f64>n3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
+    <f64>n4 * 1.157920892373162e77);
+}
+
+/** Whether 0 <= r < d. */
+function remainderInRange(d: U256): bool {
+  if (r4 != 0) return false;
+  if (r3 != d.l3) return r3 < d.l3;
+  if (r2 != d.l2) return r2 < d.l2;
+  if (r1 != d.l1) return r1 < d.l1;
+  return r0 < d.l0;
+}
+
+/**
+ * floor((n4 * 2^256 + n) / d) for d > 0 when the quotient fits one limb:
+ * an f64 estimate
+ * (exact to within a few units below 2^53), one f64 correction of the exact
+ * remainder, then unit steps. The result is proved by the remainder being in
+ * [0, d); returns false (nothing set) when that takes more than a few steps
+ * or the quotient does not fit, and the caller divides the long way.
+ */
+function smallQuotient(n: U256, n4: u64, d: U256): bool {
+  const df = <f64>d.l0 + <f64>d.l1 * 18446744073709551616.0 +
+    (<f64>d.l2 + <f64>d.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
+  const nf = <f64>n.l0 + <f64>n.l1 * 18446744073709551616.0 +
+    (<f64>n.l2 + <f64>n.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
+    <f64>n4 * 1.157920892373162e77;
+  const qf = Math.floor(nf / df);
+  if (!(qf >= 0 && qf < 18446744073709549568.0)) return false;
+  let q = <u64>qf;
+  remainder(n, n4, d, q);
+  if (!remainderInRange(d)) {
+    // one correction from the exact remainder (|error| << 2^53 units)
+    const k = Math.floor(remainderF64() / df);
+    const q2 = <f64>q + k;
+    if (!(q2 >= 0 && q2 < 18446744073709549568.0)) return false;
+    q = <i64>k >= 0 ? q + <u64>k : q - <u64>(-k);
+    remainder(n, n4, d, q);
+    for (let i = 0; i < 4 && !remainderInRange(d); i++) {
+      if (<i64>r4 < 0) {
+        if (q == 0) return false;
+        q -= 1;
+      } else q += 1;
+      remainder(n, n4, d, q);
+    }
+    if (!remainderInRange(d)) return false;
+  }
+  sqQ = q;
+  sqInexact = (r0 | r1 | r2 | r3) != 0;
+  return true;
 }
 
 // Two cached reciprocals: a swap divides by 1e6 and by 1e6 - fee over and over.
@@ -203,6 +326,23 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
     r = div2Rem;
     const q0 = div2by1(r, lo << s, dn, v);
     setLimbs(o, q0, q1, 0, 0);
+    if (roundUp && div2Rem != 0) addU64(o, o, 1);
+    return;
+  }
+  if ((a2 | a3) == 0) {
+    // two limbs (large 18-decimal amounts): a * m is three limbs
+    const x0 = a0 * mm;
+    const g0 = ((a0 >> 32) * mm + (((a0 & 0xffffffff) * mm) >> 32)) >> 32;
+    const t1 = a1 * mm;
+    const x1 = t1 + g0;
+    const x2 = (((a1 >> 32) * mm + (((a1 & 0xffffffff) * mm) >> 32)) >> 32) + (x1 < t1 ? 1 : 0);
+    let r = x2 >> rs;
+    const q2 = div2by1(r, (x2 << s) | (x1 >> rs), dn, v);
+    r = div2Rem;
+    const q1 = div2by1(r, (x1 << s) | (x0 >> rs), dn, v);
+    r = div2Rem;
+    const q0 = div2by1(r, x0 << s, dn, v);
+    setLimbs(o, q0, q1, q2, 0);
     if (roundUp && div2Rem != 0) addU64(o, o, 1);
     return;
   }

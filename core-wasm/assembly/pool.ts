@@ -152,6 +152,29 @@ export class Pool {
     return lo;
   }
 
+  /** The last lowerBoundNear result: swaps step through neighbouring ticks. */
+  searchHint: i32 = 0;
+
+  /**
+   * lowerBound(tick), trying the last result and its neighbours before a
+   * binary search (a swap's next lookup is almost always one of them).
+   */
+  lowerBoundNear(tick: i32): i32 {
+    const idx = this.tickIdx;
+    const n = idx.length;
+    const h = this.searchHint;
+    for (let k = h - 1; k <= h + 1; k++) {
+      if (k < 0 || k > n) continue;
+      if ((k == 0 || unchecked(idx[k - 1]) < tick) && (k == n || unchecked(idx[k]) >= tick)) {
+        this.searchHint = k;
+        return k;
+      }
+    }
+    const r = this.lowerBound(tick);
+    this.searchHint = r;
+    return r;
+  }
+
   /** Index of tick if initialized, else -1. */
   find(tick: i32): i32 {
     const i = this.lowerBound(tick);
@@ -262,7 +285,7 @@ function nextTickWithinOneWord(pool: Pool, tick: i32, lte: bool): i32 {
     const bitPos = c & 255;
     const boundary = (c - bitPos) * spacing;
     // largest initialized t <= c*spacing
-    const i = pool.lowerBound(c * spacing + 1) - 1;
+    const i = pool.lowerBoundNear(c * spacing + 1) - 1;
     if (i >= 0) {
       const t = unchecked(idx[i]);
       if (t >= boundary) {
@@ -278,7 +301,7 @@ function nextTickWithinOneWord(pool: Pool, tick: i32, lte: bool): i32 {
     const c1 = c + 1;
     const bitPos = c1 & 255;
     const boundary = (c1 + 255 - bitPos) * spacing;
-    const i = pool.lowerBound(c1 * spacing);
+    const i = pool.lowerBoundNear(c1 * spacing);
     if (i < idx.length) {
       const t = unchecked(idx[i]);
       if (t <= boundary) {

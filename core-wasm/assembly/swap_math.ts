@@ -35,8 +35,11 @@ const TWO96: f64 = 79228162514264337593543950336.0;
 // @ts-ignore: decorator
 @inline
 function toF64(a: U256): f64 {
-  return <f64>a.l0 + <f64>a.l1 * 18446744073709551616.0 +
-    (<f64>a.l2 + <f64>a.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
+  // (unsigned 64-bit -> f64 is a multi-instruction sequence in wasm on x64:
+  // skip the zero high limbs, the common case)
+  const lo = <f64>a.l0 + <f64>a.l1 * 18446744073709551616.0;
+  if ((a.l2 | a.l3) == 0) return lo;
+  return lo + (<f64>a.l2 + <f64>a.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
 }
 
 /**

@@ -96,3 +96,35 @@ Deno.test("computeSwapStep on structured amounts and any fee: wasm equals the Bi
   }
   assert.equal(compared, 20_000);
 });
+
+for (const impl of await implementations()) {
+  Deno.test(`${impl.name}: getAmount0Delta equals BigInt across one-limb quotients (f64-guided division)`, () => {
+    // getAmount0Delta divides by the product of two prices; quotients below
+    // 2^64 take an f64-estimated path proved by its exact remainder. Spread
+    // quotients over [0, 2^70] (f64 exact below 2^53, corrected above; the
+    // long division above 2^64), with exact divisions and near-ties mixed in.
+    const r = new SeededRandom(5311);
+    const Q96 = 1n << 96n;
+    const buckets = [0, 0, 0, 0]; // q < 2^53, < 2^60, < 2^64, >= 2^64
+    for (let i = 0; i < 50_000; i++) {
+      const a = r.bits(r.int(33, 160)) | 1n;
+      const span = r.int(0, 3);
+      const delta = span === 0 ? r.range(1n, 1000n) : r.bits(Math.max(1, r.int(1, 160)));
+      const b = a + delta;
+      if (b >= 1n << 160n) continue;
+      let l = r.chance(0.3)
+        ? r.pick([1n, M64, 1n << 63n, (1n << 127n) - 1n])
+        : r.bits(r.int(1, 128));
+      if (r.chance(0.05)) l = a * b; // exact: the product divides the numerator
+      if (l >= 1n << 128n) l = (1n << 128n) - 1n;
+      const num = l * Q96 * delta;
+      const den = a * b;
+      const down = num / den;
+      const up = down + (num % den === 0n ? 0n : 1n);
+      assert.equal(impl.math.getAmount0Delta(a, b, l, false), down, `down(${a}, ${b}, ${l})`);
+      assert.equal(impl.math.getAmount0Delta(b, a, l, true), up, `up(${a}, ${b}, ${l})`);
+      buckets[down < 1n << 53n ? 0 : down < 1n << 60n ? 1 : down < 1n << 64n ? 2 : 3]++;
+    }
+    assert.ok(buckets.every((n) => n > 500), `quotient buckets ${buckets}`);
+  });
+}
