@@ -322,7 +322,6 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
   const nb = limbCount(b);
   const za: i32 = a.l0 == 0 && na > 1 ? 1 : 0;
   const zb: i32 = b.l0 == 0 && nb > 1 ? 1 : 0;
-  zero8(PROD);
   const ap = changetype<usize>(a);
   const bp = changetype<usize>(b);
   if (na - za <= 2 && nb - zb <= 2) {
@@ -352,12 +351,21 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
     r2 += c2;
     c3 += r2 < c2 ? 1 : 0;
     const r3 = h11 + c3;
-    const rp = PROD + (<usize>(za + zb) << 3);
-    store<u64>(rp, r0);
-    store<u64>(rp, r1, 8);
-    store<u64>(rp, r2, 16);
-    store<u64>(rp, r3, 24);
+    // place at limb offset za + zb (inputs are in locals: lo/hi may alias them)
+    const k = za + zb;
+    if (k == 0) {
+      setLimbs(lo, r0, r1, r2, r3);
+      setZero(hi);
+    } else if (k == 1) {
+      setLimbs(lo, 0, r0, r1, r2);
+      setLimbs(hi, r3, 0, 0, 0);
+    } else {
+      setLimbs(lo, 0, 0, r0, r1);
+      setLimbs(hi, r2, r3, 0, 0);
+    }
+    return;
   } else {
+    zero8(PROD);
     for (let i = 0; i < na; i++) {
       const x = load<u64>(ap + (<usize>i << 3));
       if (x == 0) continue;
