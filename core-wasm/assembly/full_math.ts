@@ -14,8 +14,10 @@ import {
   reciprocal,
   setLimbs,
   setU64,
+  limbsToF64,
   setZero,
   staticU256,
+  toF64,
   U256,
   umulh,
   WIDE_HI,
@@ -215,11 +217,7 @@ function remainder(n: U256, n4: u64, d: U256, q: u64): void {
 
 /** The remainder as an f64 (sign included). */
 function remainderF64(): f64 {
-  if (<i64>r4 >= 0) {
-    return <f64>r0 + <f64>r1 * 18446744073709551616.0 +
-      (<f64>r2 + <f64>r3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
-      <f64>r4 * 1.157920892373162e77;
-  }
+  if (<i64>r4 >= 0) return limbsToF64(r0, r1, r2, r3, r4);
   // negate: ~r + 1
   const n0 = ~r0 + 1;
   let c: u64 = n0 == 0 ? 1 : 0;
@@ -229,10 +227,7 @@ function remainderF64(): f64 {
   c = c && n2 == 0 ? 1 : 0;
   const n3 = ~r3 + c;
   c = c && n3 == 0 ? 1 : 0;
-  const n4 = ~r4 + c;
-  return -(<f64>n0 + <f64>n1 * 18446744073709551616.0 +
-    (<f64>n2 + <f64>n3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
-    <f64>n4 * 1.157920892373162e77);
+  return -limbsToF64(n0, n1, n2, n3, ~r4 + c);
 }
 
 /** Whether 0 <= r < d. */
@@ -253,11 +248,8 @@ function remainderInRange(d: U256): bool {
  * or the quotient does not fit, and the caller divides the long way.
  */
 function smallQuotient(n: U256, n4: u64, d: U256): bool {
-  const df = <f64>d.l0 + <f64>d.l1 * 18446744073709551616.0 +
-    (<f64>d.l2 + <f64>d.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
-  const nf = <f64>n.l0 + <f64>n.l1 * 18446744073709551616.0 +
-    (<f64>n.l2 + <f64>n.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0 +
-    <f64>n4 * 1.157920892373162e77;
+  const df = toF64(d);
+  const nf = limbsToF64(n.l0, n.l1, n.l2, n.l3, n4);
   const qf = Math.floor(nf / df);
   if (!(qf >= 0 && qf < 18446744073709549568.0)) return false;
   let q = <u64>qf;

@@ -13,7 +13,7 @@
 // the same formulas in the same order. The exact pool state is the same as
 // event-by-event replay; f64 analytics can differ in the last bits (wasm and
 // V8 transcendental functions are not bit-identical).
-import { copy, isZero, setLimbs, setZero, staticU256, U256 } from "./u256";
+import { copy, isZero, setLimbs, setZero, staticU256, toF64, U256 } from "./u256";
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from "./tick_math";
 import { Pool, S_OFFSETS, swap, SWAP_AMOUNT0, SWAP_AMOUNT1 } from "./pool";
 import { resetStatus, status } from "./status";
@@ -145,11 +145,6 @@ function s(i: i32, v: f64): void {
 
 const TWO64: f64 = 18446744073709551616.0;
 const TWO96: f64 = 79228162514264337593543950336.0;
-
-/** u256 -> f64 (each limb rounded once; the host's Number(bigint) can differ in the last bit). */
-function toF64(a: U256): f64 {
-  return <f64>a.l0 + <f64>a.l1 * TWO64 + (<f64>a.l2 + <f64>a.l3 * TWO64) * TWO64 * TWO64;
-}
 
 const AMOUNT = staticU256();
 const LIMIT = staticU256();

@@ -10,6 +10,7 @@ import {
   setU64,
   staticU256,
   sub,
+  toF64,
   U256,
 } from "./u256";
 import { mulDivSmall } from "./full_math";
@@ -30,17 +31,6 @@ const LESS_FEE = staticU256();
 
 const DIFF = staticU256();
 const TWO96: f64 = 79228162514264337593543950336.0;
-
-/** a as the nearest-ish f64 (relative error below 2^-51). */
-// @ts-ignore: decorator
-@inline
-function toF64(a: U256): f64 {
-  // (unsigned 64-bit -> f64 is a multi-instruction sequence in wasm on x64:
-  // skip the zero high limbs, the common case)
-  const lo = <f64>a.l0 + <f64>a.l1 * 18446744073709551616.0;
-  if ((a.l2 | a.l3) == 0) return lo;
-  return lo + (<f64>a.l2 + <f64>a.l3 * 18446744073709551616.0) * 340282366920938463463374607431768211456.0;
-}
 
 /**
  * True when an amount (given as an f64 within 1e-15 of it) is certainly

@@ -22,6 +22,10 @@ import {
   U256,
   WIDE_HI,
   WIDE_LO,
+  toF64,
+  mul2x2,
+  mul2x2R2,
+  mul2x2R3,
 } from "./u256";
 import { E_R, E_T, fail } from "./status";
 
@@ -67,27 +71,9 @@ let mulShiftHi: u64 = 0;
 // @ts-ignore: decorator
 @inline
 function mulShift128(lo: u64, hi: u64, kLo: u64, kHi: u64): u64 {
-  const h00 = umulh(lo, kLo);
-  const p01 = lo * kHi;
-  const h01 = umulh(lo, kHi);
-  const p10 = hi * kLo;
-  const h10 = umulh(hi, kLo);
-  const p11 = hi * kHi;
-  const h11 = umulh(hi, kHi);
-  // limb1 = h00 + p01 + p10 (its carries go to limb2)
-  let s1 = h00 + p01;
-  let c: u64 = s1 < p01 ? 1 : 0;
-  s1 += p10;
-  c += s1 < p10 ? 1 : 0;
-  // limb2 = h01 + h10 + p11 + c ; limb3 = h11 + carries
-  let s2 = h01 + h10;
-  let c2: u64 = s2 < h10 ? 1 : 0;
-  s2 += p11;
-  c2 += s2 < p11 ? 1 : 0;
-  s2 += c;
-  c2 += s2 < c ? 1 : 0;
-  mulShiftHi = h11 + c2;
-  return s2;
+  mul2x2(lo, hi, kLo, kHi);
+  mulShiftHi = mul2x2R3;
+  return mul2x2R2;
 }
 
 // The contract multiplies the constants of the set bits from bit 0 upward,
@@ -209,8 +195,7 @@ export function getTickAtSqrtRatio(sqrtPriceX96: U256): i32 {
     fail(E_R);
     return 0;
   }
-  const p = <f64>sqrtPriceX96.l0 + <f64>sqrtPriceX96.l1 * 18446744073709551616.0 +
-    <f64>sqrtPriceX96.l2 * 340282366920938463463374607431768211456.0;
+  const p = toF64(sqrtPriceX96);
   const x = (Math.log(p) - LN_Q96) * INV_LN_SQRT_10001;
   const k = Math.floor(x);
   const frac = x - k;

@@ -131,6 +131,34 @@ export function fitsBits(a: U256, bits: i32): bool {
   return bitLength(a) <= bits;
 }
 
+// ---- f64 estimates ----
+
+const F_TWO64: f64 = 18446744073709551616.0;
+const F_TWO128: f64 = 340282366920938463463374607431768211456.0;
+const F_TWO256: f64 = 1.157920892373162e77;
+
+/**
+ * The f64 near the value of limbs (l0..l3) + top * 2^256, for estimates
+ * that are then proved or used with a margin: each limb converts with one
+ * rounding, so the relative error stays below 2^-50. (Unsigned 64-bit to f64
+ * is a multi-instruction sequence in wasm on x64: zero high limbs are skipped.)
+ */
+// @ts-ignore: decorator
+@inline
+export function limbsToF64(l0: u64, l1: u64, l2: u64, l3: u64, top: u64): f64 {
+  let x = <f64>l0 + <f64>l1 * F_TWO64;
+  if ((l2 | l3) != 0) x += (<f64>l2 + <f64>l3 * F_TWO64) * F_TWO128;
+  if (top != 0) x += <f64>top * F_TWO256;
+  return x;
+}
+
+/** a as an f64 (relative error below 2^-50). */
+// @ts-ignore: decorator
+@inline
+export function toF64(a: U256): f64 {
+  return limbsToF64(a.l0, a.l1, a.l2, a.l3, 0);
+}
+
 // ---- add / sub (mod 2^256) ----
 
 /** o = a + b mod 2^256; returns the carry out (0 or 1). */
@@ -295,6 +323,43 @@ function limbCount(a: U256): i32 {
   return a.l0 ? 1 : 0;
 }
 
+/** Limbs 1..3 of the last mul2x2 product. */
+export let mul2x2R1: u64 = 0;
+export let mul2x2R2: u64 = 0;
+export let mul2x2R3: u64 = 0;
+
+/**
+ * (x1:x0) * (y1:y0), the full 256-bit product: returns limb 0, limbs 1..3
+ * in mul2x2R1..mul2x2R3.
+ */
+// @ts-ignore: decorator
+@inline
+export function mul2x2(x0: u64, x1: u64, y0: u64, y1: u64): u64 {
+  const h00 = umulh(x0, y0);
+  // limb 1: h00 + lo(x0*y1) + lo(x1*y0)
+  const l01 = x0 * y1;
+  const h01 = umulh(x0, y1);
+  const l10 = x1 * y0;
+  const h10 = umulh(x1, y0);
+  let r1 = h00 + l01;
+  let c2: u64 = r1 < l01 ? 1 : 0;
+  r1 += l10;
+  c2 += r1 < l10 ? 1 : 0;
+  // limb 2: h01 + h10 + lo(x1*y1) + carries; limb 3: hi(x1*y1) + carries
+  const l11 = x1 * y1;
+  const h11 = umulh(x1, y1);
+  let r2 = h01 + h10;
+  let c3: u64 = r2 < h10 ? 1 : 0;
+  r2 += l11;
+  c3 += r2 < l11 ? 1 : 0;
+  r2 += c2;
+  c3 += r2 < c2 ? 1 : 0;
+  mul2x2R1 = r1;
+  mul2x2R2 = r2;
+  mul2x2R3 = h11 + c3;
+  return x0 * y0;
+}
+
 const PROD: usize = memory.data(64, 16);
 
 // @ts-ignore: decorator
@@ -329,28 +394,10 @@ export function mulWide(lo: U256, hi: U256, a: U256, b: U256): void {
     const x1 = na - za == 2 ? load<u64>(ap + (<usize>(za + 1) << 3)) : 0;
     const y0 = load<u64>(bp + (<usize>zb << 3));
     const y1 = nb - zb == 2 ? load<u64>(bp + (<usize>(zb + 1) << 3)) : 0;
-    // column 0
-    const r0 = x0 * y0;
-    const h00 = umulh(x0, y0);
-    // column 1: h00 + lo(x0*y1) + lo(x1*y0)
-    const l01 = x0 * y1;
-    const h01 = umulh(x0, y1);
-    const l10 = x1 * y0;
-    const h10 = umulh(x1, y0);
-    let r1 = h00 + l01;
-    let c2: u64 = r1 < l01 ? 1 : 0;
-    r1 += l10;
-    c2 += r1 < l10 ? 1 : 0;
-    // column 2: h01 + h10 + lo(x1*y1) + carries
-    const l11 = x1 * y1;
-    const h11 = umulh(x1, y1);
-    let r2 = h01 + h10;
-    let c3: u64 = r2 < h10 ? 1 : 0;
-    r2 += l11;
-    c3 += r2 < l11 ? 1 : 0;
-    r2 += c2;
-    c3 += r2 < c2 ? 1 : 0;
-    const r3 = h11 + c3;
+    const r0 = mul2x2(x0, x1, y0, y1);
+    const r1 = mul2x2R1;
+    const r2 = mul2x2R2;
+    const r3 = mul2x2R3;
     // place at limb offset za + zb (inputs are in locals: lo/hi may alias them)
     const k = za + zb;
     if (k == 0) {

@@ -8,12 +8,13 @@
  * equal the chain's `Collect` event to the unit, every swap and burn too, and
  * the fee growth at the end must be identical.
  */
+import { driveSynthetic } from "../support/drive.ts";
 import { equal, ok } from "node:assert/strict";
 import type { Address } from "viem";
 import { loadCore, type WasmPool } from "../../core-wasm/mod.ts";
-import { defaultRunOptions, runParams, splitCapital } from "../../services/defi/backtest/run.ts";
+import { defaultRunOptions, runParams } from "../../services/defi/backtest/run.ts";
 import { SwapLevelEngine } from "../../services/defi/backtest/swap_engine.ts";
-import { createSyntheticPool, syntheticEvents } from "../../services/defi/backtest/synthetic.ts";
+import { createSyntheticPool } from "../../services/defi/backtest/synthetic.ts";
 import { deployUniswapV3, startAnvil } from "../support/anvil.ts";
 
 type Op =
@@ -102,15 +103,7 @@ Deno.test({
       // event by event: the recording proxy sees every pool call (the
       // replay kernel's path is held to this one by swap_engine_test.ts)
       engine = new SwapLevelEngine(core, pool, runParams(core, o), { kernel: false });
-      let funded = false;
-      for (const batch of syntheticEvents(o.synthetic)) {
-        if (!funded) {
-          const [a0, a1] = splitCapital(o, engine.price);
-          engine.fund(batch[0].t, a0, a1);
-          funded = true;
-        }
-        engine.process(batch);
-      }
+      driveSynthetic(engine, o);
       engine.finish();
       fg = [raw.feeGrowthGlobal0X128(), raw.feeGrowthGlobal1X128()];
     } finally {

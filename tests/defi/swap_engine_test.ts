@@ -12,11 +12,11 @@ import {
   defaultRunOptions,
   runParams,
   runSyntheticSwap,
-  splitCapital,
 } from "../../services/defi/backtest/run.ts";
 import { SwapLevelEngine } from "../../services/defi/backtest/swap_engine.ts";
-import { createSyntheticPool, syntheticEvents } from "../../services/defi/backtest/synthetic.ts";
+import { createSyntheticPool } from "../../services/defi/backtest/synthetic.ts";
 import { stableJson, writeRunFolder } from "../../services/defi/backtest/report.ts";
+import { driveSynthetic } from "../support/drive.ts";
 import { runBacktest } from "../../services/defi/backtest/dispatch.ts";
 import { defaultCliOptions } from "../../services/defi/backtest/cli.ts";
 
@@ -57,17 +57,10 @@ Deno.test("conservation: every batch reconciles to the last unit (random markets
         const pool = createSyntheticPool(core, o.synthetic);
         try {
           const engine = new SwapLevelEngine(core, pool, runParams(core, o));
-          let funded = false;
-          for (const batch of syntheticEvents(o.synthetic)) {
-            if (!funded) {
-              const [a0, a1] = splitCapital(o, engine.price);
-              engine.fund(batch[0].t, a0, a1);
-              funded = true;
-              assertReconciled(engine, "after funding");
-            }
-            engine.process(batch);
-            assertReconciled(engine, `seed ${seed} at t=${engine.t}`);
-          }
+          driveSynthetic(engine, o, {
+            afterFund: () => assertReconciled(engine, "after funding"),
+            afterBatch: () => assertReconciled(engine, `seed ${seed} at t=${engine.t}`),
+          });
           engine.finish();
           assertReconciled(engine, "after closing");
           equal(engine.positions.length, 0);
@@ -98,13 +91,7 @@ Deno.test("fees: the engine's fee-growth formula equals what the pool credits on
   try {
     const engine = new SwapLevelEngine(core, pool, runParams(core, o));
     let checked = 0;
-    let n = 0;
-    for (const batch of syntheticEvents(o.synthetic)) {
-      if (n++ === 0) {
-        const [a0, a1] = splitCapital(o, engine.price);
-        engine.fund(batch[0].t, a0, a1);
-      }
-      engine.process(batch);
+    const pokeAndCompare = () => {
       for (const p of engine.positions) {
         const [f0, f1] = engine.uncollected(p);
         pool.burn(p.owner, p.lower, p.upper, 0n); // poke: fees move into tokensOwed
@@ -114,7 +101,8 @@ Deno.test("fees: the engine's fee-growth formula equals what the pool credits on
         if (f0 > 0n || f1 > 0n) checked++;
       }
       assertReconciled(engine, "after poke");
-    }
+    };
+    driveSynthetic(engine, o, { afterBatch: pokeAndCompare });
     ok(checked > 5, `checked ${checked} positions with fees`);
   } finally {
     pool.free();
@@ -186,15 +174,7 @@ function replayBoth(o: ReturnType<typeof defaultRunOptions>) {
     const pool = createSyntheticPool(core, o.synthetic);
     try {
       const engine = new SwapLevelEngine(core, pool, runParams(core, o), { kernel });
-      let funded = false;
-      for (const batch of syntheticEvents(o.synthetic)) {
-        if (!funded) {
-          const [a0, a1] = splitCapital(o, engine.price);
-          engine.fund(batch[0].t, a0, a1);
-          funded = true;
-        }
-        engine.process(batch);
-      }
+      driveSynthetic(engine, o);
       engine.finish();
       assertReconciled(engine, kernel ? "kernel" : "js");
       out.push({ engine, snapshot: pool.snapshot() });
