@@ -11,7 +11,6 @@ import {
   cmp,
   copy,
   divWide,
-  umulh,
   mulWide,
   setLimbs,
   setZero,
@@ -26,6 +25,7 @@ import {
   mul2x2,
   mul2x2R2,
   mul2x2R3,
+  mul2x2R1,
 } from "./u256";
 import { E_R, E_T, fail } from "./status";
 
@@ -217,23 +217,10 @@ export function getTickAtSqrtRatioExact(sqrtPriceX96: U256): i32 {
   let frac: u64 = 0;
   for (let bit = 63; bit >= 50; bit--) {
     // r*r (256 bits) >> 127, then f = top bit, r >>= f
-    const h00 = umulh(rLo, rLo);
-    const p01 = rLo * rHi;
-    const h01 = umulh(rLo, rHi);
-    const p11 = rHi * rHi;
-    const h11 = umulh(rHi, rHi);
-    // product limbs: x0 = p00, x1 = h00 + 2*p01, x2 = 2*h01 + p11 + carries, x3 = h11 + carries
-    let x1 = h00 + p01;
-    let c1: u64 = x1 < p01 ? 1 : 0;
-    x1 += p01;
-    c1 += x1 < p01 ? 1 : 0;
-    let x2 = p11 + h01;
-    let c2: u64 = x2 < h01 ? 1 : 0;
-    x2 += h01;
-    c2 += x2 < h01 ? 1 : 0;
-    x2 += c1;
-    c2 += x2 < c1 ? 1 : 0;
-    const x3 = h11 + c2;
+    mul2x2(rLo, rHi, rLo, rHi);
+    const x1 = mul2x2R1;
+    const x2 = mul2x2R2;
+    const x3 = mul2x2R3;
     const f = x3 >> 63;
     frac |= f << <u64>bit;
     // r = product >> (127 + f): take bits [127+f, 255+f)
