@@ -254,6 +254,18 @@ function smallQuotient(n: U256, n4: u64, d: U256): bool {
   if (!(qf >= 0 && qf < 18446744073709549568.0)) return false;
   let q = <u64>qf;
   remainder(n, n4, d, q);
+  // the estimate is usually exact or one off (quotients that sit just below
+  // an integer, as a recomputed swap amount does): unit steps first
+  for (let i = 0; i < 2 && !remainderInRange(d); i++) {
+    if (<i64>r4 < 0) {
+      if (q == 0) return false;
+      q -= 1;
+      remainderAdd(d);
+    } else {
+      q += 1;
+      remainderSub(d);
+    }
+  }
   if (!remainderInRange(d)) {
     // one correction from the exact remainder (|error| << 2^53 units)
     const k = Math.floor(remainderF64() / df);
@@ -265,14 +277,63 @@ function smallQuotient(n: U256, n4: u64, d: U256): bool {
       if (<i64>r4 < 0) {
         if (q == 0) return false;
         q -= 1;
-      } else q += 1;
-      remainder(n, n4, d, q);
+        remainderAdd(d);
+      } else {
+        q += 1;
+        remainderSub(d);
+      }
     }
     if (!remainderInRange(d)) return false;
   }
   sqQ = q;
   sqInexact = (r0 | r1 | r2 | r3) != 0;
   return true;
+}
+
+/** r += d (five limbs, d four). */
+function remainderAdd(d: U256): void {
+  const s0 = r0 + d.l0;
+  let c: u64 = s0 < r0 ? 1 : 0;
+  let t = r1 + d.l1;
+  let c1: u64 = t < r1 ? 1 : 0;
+  const s1 = t + c;
+  c1 += s1 < t ? 1 : 0;
+  t = r2 + d.l2;
+  c = t < r2 ? 1 : 0;
+  const s2 = t + c1;
+  c += s2 < t ? 1 : 0;
+  t = r3 + d.l3;
+  c1 = t < r3 ? 1 : 0;
+  const s3 = t + c;
+  c1 += s3 < t ? 1 : 0;
+  r0 = s0;
+  r1 = s1;
+  r2 = s2;
+  r3 = s3;
+  r4 += c1;
+}
+
+/** r -= d (five limbs, d four). */
+function remainderSub(d: U256): void {
+  const s0 = r0 - d.l0;
+  let b: u64 = r0 < d.l0 ? 1 : 0;
+  let t = r1 - d.l1;
+  let b1: u64 = r1 < d.l1 ? 1 : 0;
+  const s1 = t - b;
+  b1 += t < b ? 1 : 0;
+  t = r2 - d.l2;
+  b = r2 < d.l2 ? 1 : 0;
+  const s2 = t - b1;
+  b += t < b1 ? 1 : 0;
+  t = r3 - d.l3;
+  b1 = r3 < d.l3 ? 1 : 0;
+  const s3 = t - b;
+  b1 += t < b ? 1 : 0;
+  r0 = s0;
+  r1 = s1;
+  r2 = s2;
+  r3 = s3;
+  r4 -= b1;
 }
 
 // Two cached reciprocals: a swap divides by 1e6 and by 1e6 - fee over and over.
