@@ -12,9 +12,12 @@ import {
   defaultRunOptions,
   runParams,
   runSyntheticSwap,
+  splitCapital,
 } from "../../services/defi/backtest/run.ts";
 import { SwapLevelEngine } from "../../services/defi/backtest/swap_engine.ts";
-import { createSyntheticPool } from "../../services/defi/backtest/synthetic.ts";
+import { createSyntheticPool, syntheticEvents } from "../../services/defi/backtest/synthetic.ts";
+import type { MarketEvent } from "../../services/defi/backtest/types.ts";
+import { SeededRandom } from "../../services/common/random.ts";
 import { stableJson, writeRunFolder } from "../../services/defi/backtest/report.ts";
 import { driveSynthetic } from "../support/drive.ts";
 import { runBacktest } from "../../services/defi/backtest/dispatch.ts";
@@ -244,4 +247,60 @@ Deno.test("replay kernel: the same decisions, pool and books as event-by-event r
     { numRuns: 12 },
   );
   ok(kernelRuns > 100, `kernel runs ${kernelRuns}`);
+});
+
+Deno.test("replay kernel: swaps with price limits, refused limits, recorded ticks and wide amounts match event-by-event replay", () => {
+  const o = defaultRunOptions();
+  o.synthetic = { ...o.synthetic, seed: 99, days: 0.5 };
+  const r = new SeededRandom(4242);
+  const m = core.math;
+  // the synthetic market, with limits on some swaps (a few ticks away, on
+  // either side: the wrong side is refused), recorded ticks, and a few
+  // amounts over 128 bits (the kernel hands those back to JS)
+  const probe = createSyntheticPool(core, o.synthetic);
+  const tick = probe.slot0().tick;
+  probe.free();
+  const batches: MarketEvent[][] = [];
+  for (const batch of syntheticEvents(o.synthetic)) {
+    batches.push(batch.map((e) => {
+      if (e.kind !== "swap") return e;
+      const x = r.next();
+      if (x < 0.3) {
+        const lim = m.getSqrtRatioAtTick(tick + r.int(-300, 300));
+        return { ...e, limit: lim, recordedTick: tick + r.int(-2, 2) };
+      }
+      if (x < 0.31) return { ...e, amount: e.amount + (1n << 130n), limit: undefined };
+      return e;
+    }));
+  }
+  const runs = [false, true].map((kernel) => {
+    const pool = createSyntheticPool(core, o.synthetic);
+    try {
+      const engine = new SwapLevelEngine(core, pool, runParams(core, o), { kernel });
+      const [a0, a1] = splitCapital(o, engine.price);
+      engine.fund(batches[0][0].t, a0, a1);
+      for (const b of batches) engine.process(b);
+      engine.finish();
+      assertReconciled(engine, kernel ? "kernel" : "js");
+      return engine;
+    } finally {
+      pool.free();
+    }
+  });
+  const [a, b] = runs;
+  ok(a.counts.rejected > 10, `refused swaps ${a.counts.rejected}`);
+  ok(a.counts.tickDrift > 10, `tick drift ${a.counts.tickDrift}`);
+  ok(
+    b.kernelStats.runs > 10 && b.kernelStats.stops[2] > 10,
+    "the kernel ran and handed events back",
+  );
+  equal(JSON.stringify(b.counts), JSON.stringify(a.counts), "event counts");
+  equal(JSON.stringify(b.p.strategy.stats), JSON.stringify(a.p.strategy.stats), "strategy stats");
+  equal(
+    b.rebalances.map((x) => x.t).join(),
+    a.rebalances.map((x) => x.t).join(),
+    "rebalance times",
+  );
+  close(b.feesQuote, a.feesQuote, "fees");
+  close(b.lvrQuote, a.lvrQuote, "LVR");
 });
