@@ -342,6 +342,13 @@ async function startAnvilOnce(opts: StartAnvilOptions, port: number): Promise<An
     opts.hardfork ?? "cancun",
     "--gas-limit",
     String(opts.gasLimit ?? 1_000_000_000n),
+    // Keep the last 512 states in memory only (the rebalancer reads state at
+    // recent block numbers). Otherwise anvil writes past states under
+    // ~/.foundry/anvil/tmp (about 0.3 GB per test run, up to 8 GB for the
+    // downloader bench), and a killed anvil never deletes them: 264 runs
+    // filled this machine's 250 GB disk.
+    "--prune-history",
+    "512",
     ...(opts.extraArgs ?? []),
   ];
   const child = new Deno.Command(binary, {
