@@ -442,11 +442,32 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
   }
 }
 
+// the fee growth divisor (active liquidity) of the last mulDivQ128
+let recipL: u64 = 0;
+let recipLV: u64 = 0;
+
 /** o = floor(a * 2^128 / d) (fee growth per unit of liquidity), as mulDiv(a, Q128, d). */
 export function mulDivQ128(o: U256, a: U256, d: U256): void {
   if (isZero(d)) {
     fail(E_DIV_ZERO);
     setZero(o);
+    return;
+  }
+  if ((d.l1 | d.l2 | d.l3 | a.l1 | a.l2 | a.l3) == 0) {
+    // one-limb fee and liquidity: a * 2^128 / d is three steps of 2-by-1
+    // division by the normalized d (reciprocal cached: liquidity repeats)
+    const s = clz(d.l0);
+    const dn = d.l0 << s;
+    if (dn != recipL) {
+      recipL = dn;
+      recipLV = reciprocal(dn);
+    }
+    const v = recipLV;
+    const top: u64 = s == 0 ? 0 : a.l0 >> (64 - s);
+    const q2 = div2by1(top, a.l0 << s, dn, v);
+    const q1 = div2by1(div2Rem, 0, dn, v);
+    const q0 = div2by1(div2Rem, 0, dn, v);
+    setLimbs(o, q0, q1, q2, 0);
     return;
   }
   setLimbs(WIDE_LO, 0, 0, a.l0, a.l1);

@@ -4,6 +4,7 @@
 // moves the least it may for an input and the most for an output).
 import {
   add,
+  addU64,
   cmp,
   copy,
   divmod,
@@ -22,6 +23,10 @@ import {
   WIDE_HI,
   WIDE_LO,
   fitsBits,
+  mul2x2,
+  mul2x2R1,
+  mul2x2R2,
+  mul2x2R3,
 } from "./u256";
 import { divRoundingUp, mulDiv, mulDivBy2, mulDivRoundingUp } from "./full_math";
 import { E_OVERFLOW, E_PRICE_BOUND, E_PRICE_ZERO, fail, status } from "./status";
@@ -195,6 +200,17 @@ export function getAmount1Delta(
   if (cmp(sqrtRatioAX96, sqrtRatioBX96) > 0) sub(N2, sqrtRatioAX96, sqrtRatioBX96);
   else sub(N2, sqrtRatioBX96, sqrtRatioAX96);
   // mulDiv(liquidity, diff, Q96): a shift, with an exact remainder check
+  if (((liquidity.l2 | liquidity.l3) | (N2.l2 | N2.l3)) == 0) {
+    // both two limbs (always for uint128 liquidity and prices below 2^128):
+    // the 256-bit product shifted right by 96, never overflowing
+    const p0 = mul2x2(liquidity.l0, liquidity.l1, N2.l0, N2.l1);
+    const p1 = mul2x2R1;
+    const p2 = mul2x2R2;
+    const p3 = mul2x2R3;
+    setLimbs(o, (p1 >> 32) | (p2 << 32), (p2 >> 32) | (p3 << 32), p3 >> 32, 0);
+    if (roundUp && (p0 | (p1 & 0xffffffff)) != 0) addU64(o, o, 1);
+    return;
+  }
   if (roundUp) mulDivRoundingUp(o, liquidity, N2, Q96);
   else mulDiv(o, liquidity, N2, Q96);
 }
