@@ -133,7 +133,10 @@ export class LimbIO {
     if (top >= 0) return this.getU(i);
     if ((w[o + 4] & w[o + 5] & w[o + 6] & top) === -1) {
       // in [-2^128, 0): one or two limbs, no 256-bit intermediate
-      if ((w[o + 2] & w[o + 3]) === -1 && w[o + 1] < 0) return this.#i64[i << 2];
+      if ((w[o + 2] & w[o + 3]) === -1) {
+        // [-2^63, 0) is one signed limb; [-2^64, -2^63) is limb 0 - 2^64
+        return w[o + 1] < 0 ? this.#i64[i << 2] : this.#u64[i << 2] - TWO64;
+      }
       return (this.#i64[(i << 2) + 1] << 64n) | this.#u64[i << 2];
     }
     return this.getU(i) - (1n << 256n);
