@@ -26,6 +26,7 @@
  * on these files: gzip input, float-written integers, the pool.tick.csv
  * header variant and error locations.
  */
+import { type Reading, READINGS, swapArgs } from "../support/swap_readings.ts";
 import assert from "node:assert/strict";
 import type { PoolSnapshot, SwapResult, V3Implementation } from "../../core-wasm/types.ts";
 import { implementations } from "../support/implementations.ts";
@@ -52,9 +53,6 @@ const TICK_SPACING = 10;
 /** The widest spacing-aligned range: no swap of the day gets near its ends. */
 const RANGE_LOWER = -887270;
 const RANGE_UPPER = 887270;
-const MIN_SQRT_RATIO = 4295128739n;
-const MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342n;
-const INT256_MAX = (1n << 255n) - 1n;
 
 /** SWAP rows in the day's file (README §1). */
 const DAY_SWAPS = 6046;
@@ -68,9 +66,6 @@ const DAY_SWAPS = 6046;
  * those moved across a multiple of the tick spacing, i.e. crossed a tick).
  */
 const EXPECTED_NO_CROSS = 5478;
-
-type Reading = "exactInput" | "exactOutput" | "priceLimit";
-const READINGS: readonly Reading[] = ["exactInput", "exactOutput", "priceLimit"];
 
 interface Case {
   /** The previous swap: its post-state is this swap's pre-state. */
@@ -138,25 +133,6 @@ function singleRangeSnapshot(pre: DemeterSwap, liquidity: bigint): PoolSnapshot 
       tokensOwed1: 0n,
     }],
   };
-}
-
-/** swap() arguments for one reading of a swap event (pool-side signed amounts). */
-function swapArgs(
-  ev: { amount0: bigint; amount1: bigint; sqrtPriceX96: bigint },
-  reading: Reading,
-): { zeroForOne: boolean; amountSpecified: bigint; sqrtPriceLimitX96: bigint } {
-  const zeroForOne = ev.amount0 > 0n;
-  const paid = zeroForOne ? ev.amount0 : ev.amount1;
-  const received = zeroForOne ? -ev.amount1 : -ev.amount0;
-  const noLimit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
-  switch (reading) {
-    case "exactInput":
-      return { zeroForOne, amountSpecified: paid, sqrtPriceLimitX96: noLimit };
-    case "exactOutput":
-      return { zeroForOne, amountSpecified: -received, sqrtPriceLimitX96: noLimit };
-    case "priceLimit":
-      return { zeroForOne, amountSpecified: INT256_MAX, sqrtPriceLimitX96: ev.sqrtPriceX96 };
-  }
 }
 
 function describeResult(r: SwapResult | Error): string {

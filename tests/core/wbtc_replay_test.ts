@@ -26,6 +26,7 @@
  * - The dump holds a window of 600 ticks; the loaded liquidity comes from the
  *   dump's `liquidity` field (Σ liquidityNet over the window would be wrong).
  */
+import { type Reading, READINGS, swapArgs } from "../support/swap_readings.ts";
 import assert from "node:assert/strict";
 import type { PoolSnapshot, SwapResult, V3Implementation, V3Pool } from "../../core-wasm/types.ts";
 import { implementations } from "../support/implementations.ts";
@@ -43,13 +44,7 @@ import {
 } from "../../services/defi/data/pool_state_json.ts";
 
 const DIR = new URL("../../../shared/data/wbtc-weth-03-replay/", import.meta.url);
-const MIN_SQRT_RATIO = 4295128739n;
-const MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342n;
-const INT256_MAX = (1n << 255n) - 1n;
 const NFT_MANAGER = "0xC36442b4a4522E871399CD717aBDD847Ab11FE88";
-
-type Reading = "exactInput" | "exactOutput" | "priceLimit";
-const READINGS: readonly Reading[] = ["exactInput", "exactOutput", "priceLimit"];
 
 interface Data {
   before: SimulatorPoolState;
@@ -65,24 +60,6 @@ function data(): Promise<Data> {
     txs: await loadTransactionsJson(new URL("transactions.txt", DIR)),
   }))();
   return dataPromise;
-}
-
-function swapArgs(
-  ev: SimulatorSwap,
-  reading: Reading,
-): { zeroForOne: boolean; amountSpecified: bigint; sqrtPriceLimitX96: bigint } {
-  const zeroForOne = ev.amount0 > 0n;
-  const paid = zeroForOne ? ev.amount0 : ev.amount1;
-  const received = zeroForOne ? -ev.amount1 : -ev.amount0;
-  const noLimit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
-  switch (reading) {
-    case "exactInput":
-      return { zeroForOne, amountSpecified: paid, sqrtPriceLimitX96: noLimit };
-    case "exactOutput":
-      return { zeroForOne, amountSpecified: -received, sqrtPriceLimitX96: noLimit };
-    case "priceLimit":
-      return { zeroForOne, amountSpecified: INT256_MAX, sqrtPriceLimitX96: ev.sqrtPriceX96 };
-  }
 }
 
 function matchesEvent(r: SwapResult | Error, ev: SimulatorSwap): boolean {
