@@ -24,7 +24,7 @@
 import { loadCore, type WasmPool } from "../../core-wasm/mod.ts";
 import type { RebalanceRecord } from "../defi/backtest/common.ts";
 import type { CliOptions } from "../defi/backtest/cli.ts";
-import { formatOfHeader, runBarChunks } from "../defi/backtest/data_runs.ts";
+import { barsReadOptions, formatOfHeader, runBarChunks } from "../defi/backtest/data_runs.ts";
 import { stableJson } from "../defi/backtest/report.ts";
 import { poolFromProfile, profileFromEvents, replayEvents } from "../defi/backtest/replay_pool.ts";
 import { replay, runParams, type RunResult } from "../defi/backtest/run.ts";
@@ -215,15 +215,10 @@ async function runBarsUpload(o: CliOptions, up: Upload, progress?: Progress): Pr
   const t0 = performance.now();
   o.mode = "bar";
   o.skipBadRows = up.skipBadRows ?? false;
-  const chunks = parseBars([{ name: up.name, lines: () => linesOfStream(up.open()) }], {
-    decimals0: o.pool.decimals0,
-    decimals1: o.pool.decimals1,
-    skipBadRows: o.skipBadRows,
-    maxGapBars: o.maxGapBars,
-    from: o.from,
-    to: o.to,
-    bad: o.badRows,
-  });
+  const chunks = parseBars(
+    [{ name: up.name, lines: () => linesOfStream(up.open()) }],
+    barsReadOptions(o),
+  );
   const res = await runBarChunks(o, chunks, { market: "data", data: [up.name] }, progress);
   return result(res, [], "bar", performance.now() - t0);
 }

@@ -5,7 +5,13 @@
  * @module
  */
 import { loadCore } from "../../../core-wasm/mod.ts";
-import { type BarChunk, newBadRowCounts, readBars, readHeader } from "../data/bars_csv.ts";
+import {
+  type BarChunk,
+  type BarsReadOptions,
+  newBadRowCounts,
+  readBars,
+  readHeader,
+} from "../data/bars_csv.ts";
 import { barsFormatOf } from "../data/bars_format.ts";
 import { readGasPrices } from "../data/gas_price_csv.ts";
 import { openDemeterEvents } from "../data/swap_events_csv.ts";
@@ -85,8 +91,9 @@ export async function runDataFiles(o: CliOptions, progress?: Progress): Promise<
   return runSwapFiles(o, paths, market, progress);
 }
 
-async function* barChunks(paths: string[], o: CliOptions): AsyncGenerator<BarChunk> {
-  yield* readBars(paths, {
+/** The bars reader's options from the CLI's (decimals, bad rows, gaps, window). */
+export function barsReadOptions(o: CliOptions): BarsReadOptions {
+  return {
     decimals0: o.pool.decimals0,
     decimals1: o.pool.decimals1,
     skipBadRows: o.skipBadRows,
@@ -94,7 +101,11 @@ async function* barChunks(paths: string[], o: CliOptions): AsyncGenerator<BarChu
     from: o.from,
     to: o.to,
     bad: o.badRows,
-  });
+  };
+}
+
+async function* barChunks(paths: string[], o: CliOptions): AsyncGenerator<BarChunk> {
+  yield* readBars(paths, barsReadOptions(o));
 }
 
 async function* swapsAsBars(paths: string[], o: CliOptions): AsyncGenerator<BarChunk> {
