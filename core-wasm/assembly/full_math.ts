@@ -252,13 +252,40 @@ function smallQuotient(n: U256, n4: u64, d: U256): bool {
   const nf = limbsToF64(n.l0, n.l1, n.l2, n.l3, n4);
   const qf = Math.floor(nf / df);
   if (!(qf >= 0 && qf < 18446744073709549568.0)) return false;
-  let q = <u64>qf;
+  const q = <u64>qf;
   remainder(n, n4, d, q);
   // the estimate is usually exact or one off (quotients that sit just below
   // an integer, as a recomputed swap amount does): unit steps first
-  for (let i = 0; i < 2 && !remainderInRange(d); i++) {
+  if (!unitSteps(d, q, 2)) {
+    if (stepFailed) return false;
+    // one correction from the exact remainder (|error| << 2^53 units)
+    const k = Math.floor(remainderF64() / df);
+    const q2 = <f64>sqQ + k;
+    if (!(q2 >= 0 && q2 < 18446744073709549568.0)) return false;
+    const q3 = <i64>k >= 0 ? sqQ + <u64>k : sqQ - <u64>(-k);
+    remainder(n, n4, d, q3);
+    if (!unitSteps(d, q3, 4)) return false;
+  }
+  sqInexact = (r0 | r1 | r2 | r3) != 0;
+  return true;
+}
+
+let stepFailed: bool = false;
+
+/**
+ * Moves q by at most `steps` units toward the quotient, adding or
+ * subtracting d to the remainder; sqQ gets the new q. True when the
+ * remainder is then in [0, d); stepFailed when q would go below zero.
+ */
+function unitSteps(d: U256, q: u64, steps: i32): bool {
+  stepFailed = false;
+  for (let i = 0; i < steps && !remainderInRange(d); i++) {
     if (<i64>r4 < 0) {
-      if (q == 0) return false;
+      if (q == 0) {
+        stepFailed = true;
+        sqQ = q;
+        return false;
+      }
       q -= 1;
       remainderAdd(d);
     } else {
@@ -266,28 +293,8 @@ function smallQuotient(n: U256, n4: u64, d: U256): bool {
       remainderSub(d);
     }
   }
-  if (!remainderInRange(d)) {
-    // one correction from the exact remainder (|error| << 2^53 units)
-    const k = Math.floor(remainderF64() / df);
-    const q2 = <f64>q + k;
-    if (!(q2 >= 0 && q2 < 18446744073709549568.0)) return false;
-    q = <i64>k >= 0 ? q + <u64>k : q - <u64>(-k);
-    remainder(n, n4, d, q);
-    for (let i = 0; i < 4 && !remainderInRange(d); i++) {
-      if (<i64>r4 < 0) {
-        if (q == 0) return false;
-        q -= 1;
-        remainderAdd(d);
-      } else {
-        q += 1;
-        remainderSub(d);
-      }
-    }
-    if (!remainderInRange(d)) return false;
-  }
   sqQ = q;
-  sqInexact = (r0 | r1 | r2 | r3) != 0;
-  return true;
+  return remainderInRange(d);
 }
 
 /** r += d (five limbs, d four). */
