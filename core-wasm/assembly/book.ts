@@ -11,6 +11,7 @@
 // JS numbers), sizes >= 0; a batch with any bad value is refused whole
 // (nothing applied). Results come back through OUT (8 f64) or the scratch
 // buffer. Sequence numbers are i64.
+import { atLeast } from "./buffers";
 import { E_BAD_HANDLE, E_BAD_INPUT, OK } from "./status";
 
 /** bookApplyDeltas results (>= 0); errors are returned as -status. */
@@ -31,11 +32,7 @@ let scratch = new StaticArray<u8>(1 << 16);
  * asked for; the JS side must rebuild its memory views after this call.
  */
 export function scratchPtr(bytes: i32): usize {
-  if (bytes > scratch.length) {
-    let cap = scratch.length;
-    while (cap < bytes) cap <<= 1;
-    scratch = new StaticArray<u8>(cap);
-  }
+  scratch = atLeast(scratch, bytes);
   return changetype<usize>(scratch);
 }
 

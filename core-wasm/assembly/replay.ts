@@ -13,6 +13,7 @@
 // the same formulas in the same order. The exact pool state is the same as
 // event-by-event replay; f64 analytics can differ in the last bits (wasm and
 // V8 transcendental functions are not bit-identical).
+import { atLeast } from "./buffers";
 import { copy, isZero, setLimbs, setZero, staticU256, toF64, U256 } from "./u256";
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from "./tick_math";
 import { Pool, S_OFFSETS, swap, SWAP_AMOUNT0, SWAP_AMOUNT1 } from "./pool";
@@ -33,11 +34,7 @@ let events = new StaticArray<u8>(64 * 1024);
 
 /** Address of an event buffer with room for `bytes` (contents not kept). */
 export function replayEvents(bytes: i32): usize {
-  if (bytes > events.length) {
-    let cap = events.length;
-    while (cap < bytes) cap <<= 1;
-    events = new StaticArray<u8>(cap);
-  }
+  events = atLeast(events, bytes);
   return changetype<usize>(events);
 }
 
