@@ -26,6 +26,7 @@
  * ```
  * @module
  */
+import { writeFileAtomic } from "../services/common/fs_atomic.ts";
 import { benchCore, formatCoreTable } from "./bench_core.ts";
 import { benchBus } from "./bench_bus.ts";
 import { benchBacktest, formatBacktest } from "./bench_backtest.ts";
@@ -111,18 +112,6 @@ async function metadata(args: Args): Promise<Record<string, unknown>> {
   };
 }
 
-/** Writes `text` to `path` via a temporary file in the same directory and a rename. */
-async function writeAtomic(path: URL, text: string): Promise<void> {
-  const tmp = new URL(`${path.href}.tmp-${Deno.pid}-${crypto.randomUUID()}`);
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
-
 function errorRecord(e: unknown): { error: string } {
   return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }
@@ -204,8 +193,8 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
   const stamp = String(meta.date).replace(/[:.]/g, "-");
   const text = JSON.stringify({ meta, results }, null, 2) + "\n";
   const file = new URL(`bench-${stamp}.json`, dir);
-  await writeAtomic(file, text);
-  await writeAtomic(new URL("latest.json", dir), text);
+  await writeFileAtomic(file, text);
+  await writeFileAtomic(new URL("latest.json", dir), text);
   console.log(`results: ${file.pathname} (and bench-results/latest.json)`);
   return failed ? 1 : 0;
 }

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { sha256Hex } from "../services/common/bytes.ts";
 const root = new URL("../", import.meta.url);
 const simDir = new URL("services/simulator/", root);
 /** The bundle folder (served under /app/). */
@@ -57,14 +58,7 @@ async function sourcesHash(): Promise<string> {
     parts.push(enc.encode(f + "\n"));
     if (!f.startsWith("npm:")) parts.push(await Deno.readFile(f));
   }
-  const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
-  }
-  const digest = await crypto.subtle.digest("SHA-256", all);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(parts);
 }
 
 /** Bundles the simulator when its sources changed; returns true when it bundled. */

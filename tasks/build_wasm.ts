@@ -13,6 +13,7 @@
  * @module
  */
 
+import { sha256Hex } from "../services/common/bytes.ts";
 const ASC_VERSION = "0.28.20";
 const FLAGS = [
   "-O3",
@@ -43,15 +44,7 @@ async function sourcesHash(): Promise<string> {
     parts.push(enc.encode(n + "\n"));
     parts.push(await Deno.readFile(new URL(n, srcDir)));
   }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
-  }
-  const digest = await crypto.subtle.digest("SHA-256", all);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(parts);
 }
 
 /** Builds core.wasm when needed; returns true when it compiled. */

@@ -57,3 +57,23 @@ export function copyBytes(src: Uint8Array): Uint8Array {
   out.set(src);
   return out;
 }
+
+/**
+ * Hex SHA-256 of the concatenation of `parts` (content hashes for build
+ * skipping).
+ *
+ * @example
+ * ```ts
+ * const h = await sha256Hex([new TextEncoder().encode("a"), new Uint8Array([1])]);
+ * ```
+ */
+export async function sha256Hex(parts: readonly Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  const digest = await crypto.subtle.digest("SHA-256", all);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { writeFileAtomic } from "../../common/fs_atomic.ts";
 import "uplot/package.json" with { type: "json" };
 import { feesPerDay, fmtNum, type Series, seriesCsv } from "./series.ts";
 import type { RebalanceRecord } from "./common.ts";
@@ -184,16 +185,9 @@ export async function writeRunFolder(
   ];
   const out: string[] = [];
   for (const [name, text] of files) {
-    // temp file + rename: an interrupted run never leaves a truncated file
+    // an interrupted run never leaves a truncated file
     const path = `${dir.replace(/\/$/, "")}/${name}`;
-    const tmp = `${path}.tmp-${Deno.pid}`;
-    try {
-      await Deno.writeTextFile(tmp, text);
-      await Deno.rename(tmp, path);
-    } catch (e) {
-      await Deno.remove(tmp).catch(() => {});
-      throw e;
-    }
+    await writeFileAtomic(path, text);
     out.push(path);
   }
   return out;

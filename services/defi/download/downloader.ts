@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { writeFileAtomic } from "../../common/fs_atomic.ts";
 import { type Address, getAbiItem, getAddress, toEventSelector } from "viem";
 import { POOL_ABI } from "../chain/abis.ts";
 import type { RetryOptions } from "../chain/retry.ts";
@@ -109,19 +110,6 @@ export function decodeSwapData(data: string): [bigint, bigint, bigint, bigint, n
     BigInt("0x" + d.slice(192, 256)),
     Number(int256(d.slice(256, 320))),
   ];
-}
-
-/** Writes `text` to `path` atomically (temp file in the same directory + rename). */
-export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    if (typeof text === "string") await Deno.writeTextFile(tmp, text);
-    else await Deno.writeFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 async function truncateTo(path: string, bytes: number): Promise<void> {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../download/downloader.ts";
+import { writeFileAtomic } from "../../common/fs_atomic.ts";
 
 /** Status of one step. */
 export type StepStatus = "pending" | "signed" | "done" | "skipped" | "failed";
