@@ -135,7 +135,7 @@ export class BarEngine extends EngineCore {
     }
   }
 
-  #payGas(units: number): void {
+  protected payGas(units: number): void {
     if (units <= 0) return;
     this.gasUnits += units;
     const q = this.gasQuoteFor(units);
@@ -151,7 +151,7 @@ export class BarEngine extends EngineCore {
     else this.gasExternalQuote += q;
   }
 
-  #removeAll(): number {
+  protected removeAll(): number {
     const [a0, a1] = this.#principal();
     this.w0 += a0 + this.owed0;
     this.w1 += a1 + this.owed1;
@@ -163,7 +163,7 @@ export class BarEngine extends EngineCore {
     return units;
   }
 
-  #swap(ratioDelta: number): number {
+  protected rebalanceSwap(ratioDelta: number): number {
     const sc = this.scale;
     const v = sc.value(this.w0, this.w1, this.price);
     const notional = Math.abs(ratioDelta) * v;
@@ -227,16 +227,7 @@ export class BarEngine extends EngineCore {
 
   executeRebalance(d: StrategyDecision): void {
     const sc = this.scale;
-    const before = this.holdingsF64();
-    const ratioBefore = sc.baseRatio(before.amount0, before.amount1, this.price);
-    const gasBefore = this.gasQuote;
-    let units = this.#removeAll();
-    let swapped = 0;
-    if (d.swapRatioDelta !== 0) {
-      swapped = this.#swap(d.swapRatioDelta);
-      if (swapped > 0) units += this.p.gas.swap;
-    }
-    this.#payGas(units);
+    const { ratioBefore, gasBefore, swapped } = this.unwindForRebalance(d);
     const plan = this.p.model.calculateRanges({
       tick: this.tick,
       tickSpacing: this.p.pool.tickSpacing,
@@ -271,7 +262,7 @@ export class BarEngine extends EngineCore {
         this.limit = { lower: plan.limit1.tickLower, upper: plan.limit1.tickUpper };
       }
     }
-    this.#payGas(mints * this.p.gas.mint);
+    this.payGas(mints * this.p.gas.mint);
     this.#amt = this.#principal();
     this.recordRebalance(d, plan, ratioBefore, swapped, gasBefore);
   }
@@ -279,7 +270,7 @@ export class BarEngine extends EngineCore {
   /** Ends the run (closing positions when configured) and writes the last row. */
   finish(): void {
     if (this.p.closeAtEnd && this.positions.length > 0) {
-      this.#payGas(this.#removeAll());
+      this.payGas(this.removeAll());
       this.main = null;
       this.limit = null;
     }

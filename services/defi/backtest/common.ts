@@ -138,6 +138,35 @@ export abstract class EngineCore {
   abstract holdingsF64(): Holdings;
   /** Executes a rebalance decision. */
   abstract executeRebalance(d: StrategyDecision): void;
+  /** Burns and collects every position of ours; returns the gas units spent. */
+  protected abstract removeAll(): number;
+  /** Swaps `ratioDelta` of our value toward the target; returns the quote notional swapped. */
+  protected abstract rebalanceSwap(ratioDelta: number): number;
+  /** Pays `units` of gas at the current gas price. */
+  protected abstract payGas(units: number): void;
+
+  /**
+   * The first half every rebalance shares: note the ratio and gas before,
+   * remove our positions, swap toward the target when the decision says so,
+   * and pay the gas of all that.
+   */
+  protected unwindForRebalance(d: StrategyDecision): {
+    ratioBefore: number;
+    gasBefore: number;
+    swapped: number;
+  } {
+    const before = this.holdingsF64();
+    const ratioBefore = this.scale.baseRatio(before.amount0, before.amount1, this.price);
+    const gasBefore = this.gasQuote;
+    let units = this.removeAll();
+    let swapped = 0;
+    if (d.swapRatioDelta !== 0) {
+      swapped = this.rebalanceSwap(d.swapRatioDelta);
+      if (swapped > 0) units += this.p.gas.swap;
+    }
+    this.payGas(units);
+    return { ratioBefore, gasBefore, swapped };
+  }
 
   /**
    * Appends the record of a rebalance just executed: the ranges now held,

@@ -466,7 +466,7 @@ export class SwapLevelEngine extends EngineCore {
     return out as [TokenReconciliation, TokenReconciliation];
   }
 
-  #payGas(units: number): void {
+  protected payGas(units: number): void {
     if (units <= 0) return;
     this.gasUnits += units;
     const gwei = this.gweiNow();
@@ -489,7 +489,7 @@ export class SwapLevelEngine extends EngineCore {
     return BigInt(Math.round(this.gweiNow() * 1e9)) * BigInt(units);
   }
 
-  #removeAll(): number {
+  protected removeAll(): number {
     let units = 0;
     for (const p of this.positions) {
       const b = this.pool.burn(p.owner, p.lower, p.upper, p.liquidity);
@@ -509,7 +509,7 @@ export class SwapLevelEngine extends EngineCore {
   }
 
   /** Our own swap (rebalance): pays the pool fee and moves the price. */
-  #ourSwap(ratioDelta: number): number {
+  protected rebalanceSwap(ratioDelta: number): number {
     const h = this.holdingsF64();
     const v = this.scale.value(h.amount0, h.amount1, this.price);
     const notional = Math.abs(ratioDelta) * v;
@@ -597,16 +597,7 @@ export class SwapLevelEngine extends EngineCore {
   }
 
   executeRebalance(d: StrategyDecision): void {
-    const before = this.holdingsF64();
-    const ratioBefore = this.scale.baseRatio(before.amount0, before.amount1, this.price);
-    const gasBefore = this.gasQuote;
-    let units = this.#removeAll();
-    let swapped = 0;
-    if (d.swapRatioDelta !== 0) {
-      swapped = this.#ourSwap(d.swapRatioDelta);
-      if (swapped > 0) units += this.p.gas.swap;
-    }
-    this.#payGas(units);
+    const { ratioBefore, gasBefore, swapped } = this.unwindForRebalance(d);
     const h = this.holdingsF64();
     const plan = this.p.model.calculateRanges({
       tick: this.tick,
@@ -646,7 +637,7 @@ export class SwapLevelEngine extends EngineCore {
         this.limit = { lower: plan.limit1.tickLower, upper: plan.limit1.tickUpper };
       }
     }
-    this.#payGas(mints * this.p.gas.mint);
+    this.payGas(mints * this.p.gas.mint);
     this.poolLiquidity = this.pool.liquidity();
     this.#posF = this.#positionAmountsF();
     if (this.inRange() && this.poolLiquidity > 0n) {
@@ -658,8 +649,8 @@ export class SwapLevelEngine extends EngineCore {
   /** Ends the run: burns and collects everything (paying gas) when `closeAtEnd`, writes the last row. */
   finish(): void {
     if (this.p.closeAtEnd && this.positions.length > 0) {
-      const units = this.#removeAll();
-      this.#payGas(units);
+      const units = this.removeAll();
+      this.payGas(units);
       this.main = null;
       this.limit = null;
       this.#posF = [0, 0];
