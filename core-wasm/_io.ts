@@ -142,6 +142,14 @@ export class LimbIO {
     return this.getU(i) - (1n << 256n);
   }
 
+  /**
+   * Slot i as a signed value when the caller knows it is in [-2^63, 2^63)
+   * (core.wasm says so for swap amounts): a single typed-array read.
+   */
+  getI64(i: number): bigint {
+    return this.#i64[i << 2];
+  }
+
   /** Limb k (0..3) of slot i as a small signed number (for packed ints). */
   getI32(i: number, k: number): number {
     return this.#i32[(i << 3) + (k << 1)];

@@ -230,9 +230,11 @@ export class WasmPool implements V3Pool {
           `sqrtPriceLimitX96=${sqrtPriceLimitX96}, pool sqrtPriceX96=${this.slot0().sqrtPriceX96}`,
       );
     }
+    // slot 6, limb 2: bit 0 / bit 1 when amount0 / amount1 is a plain int64
+    const fits = io.getI32(6, 2);
     return new WasmSwapResult(
-      io.getS(2),
-      io.getS(3),
+      (fits & 1) !== 0 ? io.getI64(2) : io.getS(2),
+      (fits & 2) !== 0 ? io.getI64(3) : io.getS(3),
       io.getI32(6, 0),
       io.getI32(6, 1),
       this.#liquidityOf(io),

@@ -9,9 +9,13 @@ import {
   divInexact,
   divWide,
   divWideBy,
+  div3by2,
+  div3Rem0,
+  div3Rem1,
   isZero,
   mulWide,
   reciprocal,
+  reciprocalOf,
   setLimbs,
   setU64,
   limbsToF64,
@@ -449,10 +453,6 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
   }
 }
 
-// the fee growth divisor (active liquidity) of the last mulDivQ128
-let recipL: u64 = 0;
-let recipLV: u64 = 0;
-
 /** o = floor(a * 2^128 / d) (fee growth per unit of liquidity), as mulDiv(a, Q128, d). */
 export function mulDivQ128(o: U256, a: U256, d: U256): void {
   if (isZero(d)) {
@@ -465,17 +465,33 @@ export function mulDivQ128(o: U256, a: U256, d: U256): void {
     // division by the normalized d (reciprocal cached: liquidity repeats)
     const s = clz(d.l0);
     const dn = d.l0 << s;
-    if (dn != recipL) {
-      recipL = dn;
-      recipLV = reciprocal(dn);
-    }
-    const v = recipLV;
+    const v = reciprocalOf(dn);
     const top: u64 = s == 0 ? 0 : a.l0 >> (64 - s);
     const q2 = div2by1(top, a.l0 << s, dn, v);
     const q1 = div2by1(div2Rem, 0, dn, v);
     const q0 = div2by1(div2Rem, 0, dn, v);
     setLimbs(o, q0, q1, q2, 0);
     return;
+  }
+  if (d.l1 != 0 && (d.l2 | d.l3 | a.l2 | a.l3) == 0) {
+    // two-limb liquidity (above 2^64), fee below 2^128: the quotient is below
+    // 2^192, three steps of 3-by-2 division by the normalized liquidity
+    const s = clz(d.l1);
+    const rs: u64 = 64 - s;
+    const d1 = s == 0 ? d.l1 : (d.l1 << s) | (d.l0 >> rs);
+    const d0 = d.l0 << s;
+    const v = reciprocalOf(d1);
+    // a * 2^(128 + s) as limbs (x4, x3, x2, 0, 0); (x4, x3) < (d1, d0) as a < d * 2^64
+    const x4: u64 = s == 0 ? 0 : a.l1 >> rs;
+    const x3: u64 = s == 0 ? a.l1 : (a.l1 << s) | (a.l0 >> rs);
+    const x2 = a.l0 << s;
+    if (x4 < d1 || (x4 == d1 && x3 < d0)) {
+      const q2 = div3by2(x4, x3, x2, d1, d0, v);
+      const q1 = div3by2(div3Rem1, div3Rem0, 0, d1, d0, v);
+      const q0 = div3by2(div3Rem1, div3Rem0, 0, d1, d0, v);
+      setLimbs(o, q0, q1, q2, 0);
+      return;
+    }
   }
   setLimbs(WIDE_LO, 0, 0, a.l0, a.l1);
   setLimbs(WIDE_HI, a.l2, a.l3, 0, 0);

@@ -266,7 +266,15 @@ export function poolSwap(h: i32, zeroForOne: bool, limitSlot: i32): i32 {
   copy(io(5), p.s(S_OFFSETS[1]));
   store<i32>(IO_PTR + 6 * 32, p.tick);
   store<i32>(IO_PTR + 6 * 32 + 8, swapTicksCrossed);
+  // which amounts are plain int64s (the facade reads those as one limb)
+  store<i32>(IO_PTR + 6 * 32 + 16, (fitsI64(SWAP_AMOUNT0) ? 1 : 0) | (fitsI64(SWAP_AMOUNT1) ? 2 : 0));
   return status;
+}
+
+/** Whether the int256 a is in [-2^63, 2^63). */
+function fitsI64(a: U256): bool {
+  const ext = <u64>(<i64>a.l0 >> 63);
+  return a.l1 == ext && a.l2 == ext && a.l3 == ext;
 }
 
 /**

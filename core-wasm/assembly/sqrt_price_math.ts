@@ -14,6 +14,8 @@ import {
   mul,
   neg,
   setLimbs,
+  setU64,
+  toF64,
   setZero,
   shl,
   shr,
@@ -40,6 +42,13 @@ const DEN = staticU256();
 const TMP = staticU256();
 const TMP2 = staticU256();
 
+/**
+ * Whether the last nextSqrtPriceFromAmount0RoundingUp that added an amount
+ * returned the exact price rounded up, ceil(L * 2^96 * P / (L * 2^96 + amount * P)),
+ * rather than the contract's fallback for an overflowing product.
+ */
+export let nextPriceIsCeil: bool = false;
+
 /** o = getNextSqrtPriceFromAmount0RoundingUp(sqrtP, L, amount, add). */
 export function nextSqrtPriceFromAmount0RoundingUp(
   o: U256,
@@ -48,6 +57,7 @@ export function nextSqrtPriceFromAmount0RoundingUp(
   amount: U256,
   isAdd: bool,
 ): void {
+  nextPriceIsCeil = false;
   if (isZero(amount)) {
     copy(o, sqrtPX96);
     return;
@@ -59,9 +69,11 @@ export function nextSqrtPriceFromAmount0RoundingUp(
       const carry = add(DEN, NUM1, PROD);
       if (!carry) {
         mulDivRoundingUp(o, NUM1, sqrtPX96, DEN);
+        nextPriceIsCeil = true;
         return;
       }
     }
+    nextPriceIsCeil = false;
     // divRoundingUp(numerator1, numerator1 / sqrtPX96 + amount)
     divmod(TMP, null, NUM1, sqrtPX96);
     if (add(TMP, TMP, amount)) {
@@ -130,6 +142,7 @@ export function getNextSqrtPriceFromInput(
   amountIn: U256,
   zeroForOne: bool,
 ): void {
+  nextPriceIsCeil = false;
   if (isZero(sqrtPX96) || isZero(liquidity)) {
     fail(E_PRICE_ZERO);
     setZero(o);
@@ -156,9 +169,16 @@ export function getNextSqrtPriceFromOutput(
   else nextSqrtPriceFromAmount0RoundingUp(o, sqrtPX96, liquidity, amountOut, false);
 }
 
-const SA = staticU256();
-const SB = staticU256();
 const N2 = staticU256();
+
+// An f64 estimate of getAmount0Delta's exact quotient L * 2^96 * (B - A) / (A * B):
+// four conversions (relative error below 2^-50 each, the difference taken
+// exactly first) and three roundings (2^-53 each) keep it within 4.4 * 2^-50
+// (about 3.9e-15) of the exact value; AMOUNT0_REL_ERR bounds that with a 2.5x
+// margin. Below AMOUNT0_F64_MAX the bound is under 0.1 of a unit.
+const AMOUNT0_REL_ERR: f64 = 1e-14;
+const AMOUNT0_F64_MAX: f64 = 1e13;
+const TWO96_F: f64 = 79228162514264337593543950336.0;
 
 /** o = getAmount0Delta(sqrtA, sqrtB, uint128 liquidity, roundUp). */
 export function getAmount0Delta(
@@ -168,25 +188,35 @@ export function getAmount0Delta(
   liquidity: U256,
   roundUp: bool,
 ): void {
-  if (cmp(sqrtRatioAX96, sqrtRatioBX96) > 0) {
-    copy(SA, sqrtRatioBX96);
-    copy(SB, sqrtRatioAX96);
-  } else {
-    copy(SA, sqrtRatioAX96);
-    copy(SB, sqrtRatioBX96);
-  }
-  if (isZero(SA)) {
+  const swapped = cmp(sqrtRatioAX96, sqrtRatioBX96) > 0;
+  const sa = swapped ? sqrtRatioBX96 : sqrtRatioAX96;
+  const sb = swapped ? sqrtRatioAX96 : sqrtRatioBX96;
+  if (isZero(sa)) {
     fail(E_PRICE_ZERO);
     setZero(o);
     return;
   }
+  sub(N2, sb, sa);
+  // Most token0 amounts (6- and 8-decimal tokens, small 18-decimal ones) are
+  // far below 2^53: when the estimate is within its error bound of no
+  // integer, its floor is the exact quotient's floor and the quotient is not
+  // an integer (so the ceiling is one more). Anything else divides exactly.
+  const qf = (toF64(liquidity) * toF64(N2) / toF64(sa) / toF64(sb)) * TWO96_F;
+  if (qf < AMOUNT0_F64_MAX) {
+    const fl = Math.floor(qf);
+    const frac = qf - fl; // exact below 2^52
+    const err = qf * AMOUNT0_REL_ERR;
+    if (frac > err && frac < 1.0 - err) {
+      setU64(o, <u64>fl + (roundUp ? 1 : 0));
+      return;
+    }
+  }
   shl(NUM1, liquidity, 96);
-  sub(N2, SB, SA);
   // The contract divides twice, (numerator1 * numerator2 / sqrtB) / sqrtA,
   // each rounded the same way; one division by sqrtA * sqrtB is identical
   // (nested floor/ceil divisions compose) and the first quotient never
   // overflows (numerator2 < sqrtB), so no revert is lost.
-  mulDivBy2(o, NUM1, N2, SA, SB, roundUp);
+  mulDivBy2(o, NUM1, N2, sa, sb, roundUp);
 }
 
 /** o = getAmount1Delta(sqrtA, sqrtB, uint128 liquidity, roundUp). */

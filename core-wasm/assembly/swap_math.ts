@@ -19,6 +19,7 @@ import {
   getAmount1Delta,
   getNextSqrtPriceFromInput,
   getNextSqrtPriceFromOutput,
+  nextPriceIsCeil,
 } from "./sqrt_price_math";
 
 export const STEP_SQRT_NEXT = staticU256();
@@ -52,6 +53,25 @@ function clearlyShort(amountF: f64, current: U256, target: U256, liquidity: U256
   // amount + 1 < x guarantees amount < floor(x) <= ceil(x): safe for the
   // rounded-up input and the rounded-down output alike
   return amountF + 1.0 < need * 0.999999999;
+}
+
+/**
+ * For an exact-input token0 step that stops short of its target at
+ * next = ceil(p*), where p* = L * 2^96 * P / (L * 2^96 + LESS_FEE * P) is the
+ * exact price at which the token0 amount from P, A(s) = L * 2^96 * (P - s) / (P * s),
+ * equals LESS_FEE: whether the contract's amountIn, ceil(A(next)), is
+ * LESS_FEE itself. A falls as s rises and next is in [p*, p* + 1), so
+ * A(next) is in (A(p* + 1), LESS_FEE], and A(p*) - A(p* + 1) = L * 2^96 / (p* (p* + 1))
+ * is below L * 2^96 / ((next - 1) * next). When that is at most one unit,
+ * A(next) is in (LESS_FEE - 1, LESS_FEE] and its ceiling is LESS_FEE: true
+ * for every pool whose squared price exceeds its liquidity times 2^96 (a
+ * 1e-9 margin covers the f64 products and the -1).
+ */
+// @ts-ignore: decorator
+@inline
+function inputIsLessFee(next: U256, liquidity: U256): bool {
+  const n = toF64(next);
+  return toF64(liquidity) * TWO96 < n * n * 0.999999999;
 }
 
 /**
@@ -119,7 +139,11 @@ export function computeSwapStep(
 
   if (zeroForOne) {
     if (!(max && exactIn)) {
-      getAmount0Delta(STEP_AMOUNT_IN, STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, true);
+      if (exactIn && nextPriceIsCeil && inputIsLessFee(STEP_SQRT_NEXT, liquidity)) {
+        copy(STEP_AMOUNT_IN, LESS_FEE);
+      } else {
+        getAmount0Delta(STEP_AMOUNT_IN, STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, true);
+      }
     }
     if (!(max && !exactIn)) {
       getAmount1Delta(STEP_AMOUNT_OUT, STEP_SQRT_NEXT, sqrtRatioCurrentX96, liquidity, false);

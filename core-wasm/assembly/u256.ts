@@ -539,8 +539,75 @@ export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): voi
   divWideBy(q, qHi, r, changetype<usize>(d), 4);
 }
 
+// Two cached reciprocals: a swap step divides by its next-price denominator
+// and by the active liquidity in turn, and both repeat from step to step.
 let lastD1: u64 = 0;
 let lastV: u64 = 0;
+let prevD1: u64 = 0;
+let prevV: u64 = 0;
+
+/** The reciprocal of a normalized divisor limb, from a two-entry cache. */
+export function reciprocalOf(d1: u64): u64 {
+  if (d1 == lastD1) return lastV;
+  if (d1 == prevD1) {
+    prevD1 = lastD1;
+    const v = prevV;
+    prevV = lastV;
+    lastD1 = d1;
+    lastV = v;
+    return v;
+  }
+  prevD1 = lastD1;
+  prevV = lastV;
+  lastD1 = d1;
+  lastV = reciprocal(d1);
+  return lastV;
+}
+
+export let div3Rem1: u64 = 0;
+export let div3Rem0: u64 = 0;
+
+/**
+ * floor((r1, r0, u) / (d1, d0)) for a normalized two-limb divisor (d1 has its
+ * top bit set), v = reciprocal(d1) and (r1, r0) < (d1, d0): one quotient limb
+ * of a long division by two limbs. With a two-limb divisor Knuth's test
+ * against d0 makes the estimate exact, so no add-back is needed. The new
+ * remainder (below the divisor) is left in (div3Rem1, div3Rem0).
+ */
+// @ts-ignore: decorator
+@inline
+export function div3by2(r1: u64, r0: u64, u: u64, d1: u64, d0: u64, v: u64): u64 {
+  let qhat: u64;
+  let rhat: u64;
+  let refine = true;
+  if (r1 >= d1) {
+    // r1 == d1 (r1 > d1 cannot happen): qhat = 2^64 - 1
+    qhat = 0xffffffffffffffff;
+    rhat = r0 + d1;
+    refine = rhat >= r0;
+  } else {
+    qhat = div2by1(r1, r0, d1, v);
+    rhat = div2Rem;
+  }
+  while (refine) {
+    const ph = umulh(qhat, d0);
+    if (ph > rhat || (ph == rhat && qhat * d0 > u)) {
+      qhat -= 1;
+      const nr = rhat + d1;
+      const over = nr < rhat;
+      rhat = nr; // mod 2^64: the remainder below is taken mod 2^128
+      if (over) break; // rhat passed 2^64: the test can no longer hold
+    } else {
+      break;
+    }
+  }
+  // remainder (rhat, u) - qhat * d0, below the divisor: exact mod 2^128
+  const pl = qhat * d0;
+  const ph = umulh(qhat, d0);
+  div3Rem0 = u - pl;
+  div3Rem1 = rhat - ph - (u < pl ? 1 : 0);
+  return qhat;
+}
 
 /** Whether the last division left a nonzero remainder. */
 export let divInexact: bool = false;
@@ -579,12 +646,7 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     st(UN, 0, ld(WIDE_PTR, 0) << s);
   }
   const d1 = ld(DN, n - 1);
-  // one cached reciprocal: a swap divides by the same liquidity again and again
-  if (d1 != lastD1) {
-    lastD1 = d1;
-    lastV = reciprocal(d1);
-  }
-  const v = lastV;
+  const v = reciprocalOf(d1);
   if (n == 1) {
     let rem = ld(UN, m);
     for (let j = m - 1; j >= 0; j--) {
@@ -595,7 +657,10 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     if (r) setU64(r, rem >> s);
   } else {
     const d0 = ld(DN, n - 2);
-    for (let j = m - n; j >= 0; j--) {
+    // a three-limb divisor (the next price from a token0 amount divides by
+    // L * 2^96 + amount * P) runs in locals; the generic loop takes over
+    // from wherever that stops
+    for (let j = n == 3 ? divBy3Limbs(m, d1, d0, v) : m - n; j >= 0; j--) {
       const u2 = ld(UN, j + n);
       const u1 = ld(UN, j + n - 1);
       const u0 = ld(UN, j + n - 2);
@@ -689,6 +754,65 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     qHi.l2 = load<u64>(QD, 48);
     qHi.l3 = load<u64>(QD, 56);
   }
+}
+
+/**
+ * Knuth's loop for a normalized three-limb divisor (d2, d1, DN[0]) over the
+ * normalized numerator UN[0..m], with the running remainder in locals: each
+ * quotient limb is a 3-by-2 division by (d2, d1), exact for those two limbs
+ * and so at most one too large, then the third limb is subtracted and, if
+ * that goes negative, the divisor added back. Stores the quotient limbs in
+ * QD and the remainder in UN[0..2]. Returns -1 when done, or the position j
+ * at which the top remainder limb equals d2 (a 3-by-2 quotient of 2^64 or
+ * more, about once in 2^64 steps), with UN[j..j+3] holding the window there
+ * for the generic loop.
+ */
+function divBy3Limbs(m: i32, d2: u64, d1: u64, v: u64): i32 {
+  const d0 = ld(DN, 0);
+  let r2 = ld(UN, m);
+  let r1 = ld(UN, m - 1);
+  let r0 = ld(UN, m - 2);
+  for (let j = m - 3; j >= 0; j--) {
+    const u = ld(UN, j);
+    if (r2 >= d2) {
+      st(UN, j + 3, r2);
+      st(UN, j + 2, r1);
+      st(UN, j + 1, r0);
+      return j;
+    }
+    let qhat = div3by2(r2, r1, r0, d2, d1, v);
+    // (rem1, rem0, u) - qhat * d0 over three limbs
+    const pl = qhat * d0;
+    const ph = umulh(qhat, d0);
+    const x0 = u - pl;
+    const b0: u64 = u < pl ? 1 : 0;
+    const t = div3Rem0 - ph;
+    let b1: u64 = div3Rem0 < ph ? 1 : 0;
+    const x1 = t - b0;
+    b1 += t < b0 ? 1 : 0;
+    let y0 = x0;
+    let y1 = x1;
+    let y2 = div3Rem1 - b1;
+    if (div3Rem1 < b1) {
+      // one too large: add the divisor back (the carry out cancels the borrow)
+      qhat -= 1;
+      y0 = x0 + d0;
+      const c0: u64 = y0 < d0 ? 1 : 0;
+      const s1 = x1 + d1;
+      let c1: u64 = s1 < d1 ? 1 : 0;
+      y1 = s1 + c0;
+      c1 += y1 < c0 ? 1 : 0;
+      y2 = y2 + d2 + c1;
+    }
+    st(QD, j, qhat);
+    r2 = y2;
+    r1 = y1;
+    r0 = y0;
+  }
+  st(UN, 2, r2);
+  st(UN, 1, r1);
+  st(UN, 0, r0);
+  return -1;
 }
 
 /** q = a / b, r = a % b (b nonzero); q/r may be null. a may alias q or r. */

@@ -128,3 +128,89 @@ for (const impl of await implementations()) {
     assert.ok(buckets.every((n) => n > 500), `quotient buckets ${buckets}`);
   });
 }
+
+for (const impl of await implementations()) {
+  Deno.test(`${impl.name}: getAmount0Delta on integer and near-integer quotients below 2^44 (f64-decided path)`, () => {
+    // Small token0 amounts are decided from an f64 estimate when it is clear
+    // of every integer by its error bound. Quotients that are integers, or
+    // within 2^-40 of one, must take the exact path. With sqrtA = x * 2^t,
+    // sqrtB = y * 2^t (y = x + d), q = L * d * 2^(96 - t) / (x * y): the
+    // integer k * d * 2^max(0, 96 - t) for L = k * x * y * 2^max(0, t - 96),
+    // and just off it for L +- j. x and y are wider than an f64 mantissa, so
+    // the estimate lands on either side of the integer.
+    const r = new SeededRandom(9001);
+    let exact = 0;
+    let near = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const t = r.int(88, 100);
+      const x = r.bits(r.int(54, 60)) | (1n << 53n) | 1n;
+      const d = r.range(1n, 1000n);
+      const y = x + d;
+      const a = x << BigInt(t);
+      const b = y << BigInt(t);
+      const up2 = t >= 96 ? 1n << BigInt(t - 96) : 1n;
+      const qUnit = d * (t < 96 ? 1n << BigInt(96 - t) : 1n); // q per unit of k
+      const kMax = (1n << 44n) / qUnit;
+      const lMax = ((1n << 128n) - 2000n) / (x * y * up2);
+      const kTop = kMax < lMax ? kMax : lMax;
+      if (kTop < 1n || b >= 1n << 160n) continue;
+      const k = r.range(1n, kTop + 1n);
+      const j = r.pick([0n, 0n, 0n, 1n, -1n, r.range(-1000n, 1000n)]);
+      const l = k * x * y * up2 + j;
+      if (l <= 0n) continue;
+      const num = l * (1n << 96n) * (b - a);
+      const den = a * b;
+      const down = num / den;
+      const up = down + (num % den === 0n ? 0n : 1n);
+      const rem = num % den;
+      if (rem === 0n) exact++;
+      else if (rem < den >> 40n || den - rem < den >> 40n) near++;
+      assert.equal(impl.math.getAmount0Delta(a, b, l, false), down, `down(${a}, ${b}, ${l})`);
+      assert.equal(impl.math.getAmount0Delta(b, a, l, true), up, `up(${a}, ${b}, ${l})`);
+    }
+    assert.ok(exact > 3000 && near > 3000, `exact quotients ${exact}, near-integer ${near}`);
+  });
+}
+
+Deno.test("computeSwapStep, exact token0 input short of the target, liquidity * 2^96 around price^2: wasm equals the BigInt reference", async () => {
+  // A partial exact-input token0 step pays in LESS_FEE itself when one unit
+  // of price moves the token0 amount by at most one unit (L * 2^96 <= P^2);
+  // above that the amount is recomputed. Straddle that line on both sides.
+  const impls = await implementations();
+  const ref = impls.find((i) => i.name === "bigint-reference")!;
+  const r = new SeededRandom(4242);
+  const MIN = 4295128739n;
+  let above = 0;
+  let below = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const p = r.bits(r.int(49, 111)) | (1n << 48n);
+    // f in [1/4, 4]: L * 2^96 / p^2
+    const fNum = (1n << BigInt(r.int(30, 33))) + r.range(0n, 1n << 30n);
+    const l = (p * p * fNum) >> 128n;
+    if (l <= 0n || l >= 1n << 128n) continue;
+    // an input that moves the price a fraction 2^-k of the way
+    const amount = ((l << 96n) / p >> BigInt(r.int(1, 60))) + r.range(0n, 1000n);
+    if (amount <= 0n) continue;
+    const fee = r.pick([0, 100, 500, 3000, 10000, r.int(0, 999_999)]);
+    const target = r.chance(0.5) ? MIN + 1n : p / 2n;
+    if (target >= p) continue;
+    if (l << 96n > p * p) above++;
+    else below++;
+    const run = (impl: typeof ref) => {
+      try {
+        return impl.math.computeSwapStep(p, target, l, amount, fee);
+      } catch (e) {
+        return e instanceof Error ? `${e.name}: ${(e as { code?: string }).code}` : String(e);
+      }
+    };
+    const expected = run(ref);
+    for (const impl of impls) {
+      assert.deepEqual(
+        run(impl),
+        expected,
+        `${impl.name}: step(${p}, ${target}, ${l}, ${amount}, ${fee})`,
+      );
+    }
+  }
+  assert.ok(above > 5000 && below > 5000, `L * 2^96 above p^2: ${above}, below: ${below}`);
+});
