@@ -72,18 +72,44 @@ export class LimbIO {
       u[o + 2] = 0n;
       u[o + 3] = 0n;
     } else {
+      // each store keeps the low 64 bits of its shifted value
+      const hi = x >> 128n;
       u[o] = x;
       u[o + 1] = x >> 64n;
-      u[o + 2] = x >> 128n;
-      u[o + 3] = x >> 192n;
+      u[o + 2] = hi;
+      u[o + 3] = hi >> 64n;
     }
   }
 
   /**
+   * Writes x into slot i when it is an int256, as {@link put}; returns false
+   * (nothing written) for anything else, so the caller can name the value.
+   * One-limb values, the usual amounts, are range-checked by the write's own
+   * test.
+   */
+  putInt256(i: number, x: bigint): boolean {
+    if (typeof x !== "bigint") return false;
+    if (x >= 0n && x <= MASK64) {
+      if (this.#u64.length === 0) this.#refresh();
+      const u = this.#u64;
+      const o = i << 2;
+      u[o] = x;
+      u[o + 1] = 0n;
+      u[o + 2] = 0n;
+      u[o + 3] = 0n;
+      return true;
+    }
+    if (x >= 0n ? x > I256_MAX : x < I256_MIN) return false;
+    this.put(i, x);
+    return true;
+  }
+
+  /**
    * Writes a swap's price limit (uint160) into one of the two limit slots
-   * (14, 15) and returns that slot. The last two limits are remembered, so a
-   * caller alternating between two limits (the no-limit bounds of either
-   * direction, say) writes each once.
+   * (14, 15) and returns that slot, or -1 (nothing written) when x is not a
+   * uint160. The last two limits are remembered, so a caller alternating
+   * between two limits (the no-limit bounds of either direction, say)
+   * writes and checks each once.
    */
   putLimit(x: bigint): number {
     if (x === this.#limit15) {
@@ -94,6 +120,8 @@ export class LimbIO {
       this.#older = 15;
       return 14;
     }
+    if (typeof x !== "bigint" || x < 0n || x > U160_MAX) return -1;
+    if (this.#u64.length === 0) this.#refresh();
     const slot = this.#older;
     const o = slot << 2;
     const u = this.#u64;
@@ -110,6 +138,11 @@ export class LimbIO {
   /** 16-bit word k of the IO block (k = slot * 16 + word), for cheap captures. */
   word16(k: number): number {
     return this.#u16[k];
+  }
+
+  /** 32-bit word k of the IO block (k = slot * 8 + word), unsigned. */
+  word32(k: number): number {
+    return this.#u32[k];
   }
 
   /** Slot i as an unsigned value in [0, 2^256). */

@@ -53,7 +53,7 @@ export class WasmPool implements V3Pool {
   #h: number;
   readonly #ownerIds = new Map<string, number>();
   #liq: bigint | undefined = undefined;
-  readonly #liqWords = new Uint16Array(16);
+  readonly #liqWords = new Uint32Array(4);
   readonly #owners: string[] = [];
 
   constructor(core: CoreExports, io: LimbIO, fee: number, tickSpacing: number) {
@@ -212,14 +212,11 @@ export class WasmPool implements V3Pool {
 
   swap(zeroForOne: boolean, amountSpecified: bigint, sqrtPriceLimitX96: bigint): SwapResult {
     const io = this.#io;
-    if (!(amountSpecified >= I256_MIN && amountSpecified <= I256_MAX)) {
+    if (!io.putInt256(0, amountSpecified)) {
       checkRange("swap", "amountSpecified", amountSpecified, I256_MIN, I256_MAX);
     }
-    if (!(sqrtPriceLimitX96 >= 0n && sqrtPriceLimitX96 <= U160_MAX)) {
-      checkRange("swap", "sqrtPriceLimitX96", sqrtPriceLimitX96, 0n, U160_MAX);
-    }
-    io.put(0, amountSpecified);
     const limitSlot = io.putLimit(sqrtPriceLimitX96);
+    if (limitSlot < 0) checkRange("swap", "sqrtPriceLimitX96", sqrtPriceLimitX96, 0n, U160_MAX);
     const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0, limitSlot);
     io.sync();
     if (s) {
@@ -248,17 +245,20 @@ export class WasmPool implements V3Pool {
    * in range is minted or burned, so most swaps reuse it).
    */
   #liquidityOf(io: LimbIO): bigint {
+    // a uint128: four 32-bit words
     const c = this.#liqWords;
-    let same = this.#liq !== undefined;
-    for (let k = 0; k < 16; k++) {
-      const w = io.word16(5 * 16 + k);
-      if (w !== c[k]) {
-        c[k] = w;
-        same = false;
-      }
+    const w0 = io.word32(40);
+    const w1 = io.word32(41);
+    const w2 = io.word32(42);
+    const w3 = io.word32(43);
+    if (w0 !== c[0] || w1 !== c[1] || w2 !== c[2] || w3 !== c[3] || this.#liq === undefined) {
+      c[0] = w0;
+      c[1] = w1;
+      c[2] = w2;
+      c[3] = w3;
+      this.#liq = io.getU(5);
     }
-    if (!same) this.#liq = io.getU(5);
-    return this.#liq as bigint;
+    return this.#liq;
   }
 
   /**

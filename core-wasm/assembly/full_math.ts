@@ -486,8 +486,16 @@ export function mulDivQ128(o: U256, a: U256, d: U256): void {
     const x3: u64 = s == 0 ? a.l1 : (a.l1 << s) | (a.l0 >> rs);
     const x2 = a.l0 << s;
     if (x4 < d1 || (x4 == d1 && x3 < d0)) {
-      const q2 = div3by2(x4, x3, x2, d1, d0, v);
-      const q1 = div3by2(div3Rem1, div3Rem0, 0, d1, d0, v);
+      // a fee below L / 2^64 (the usual case) has a zero top quotient limb
+      let q2: u64 = 0;
+      let r1 = x3;
+      let r0 = x2;
+      if (x4 != 0 || x3 >= d1) {
+        q2 = div3by2(x4, x3, x2, d1, d0, v);
+        r1 = div3Rem1;
+        r0 = div3Rem0;
+      }
+      const q1 = div3by2(r1, r0, 0, d1, d0, v);
       const q0 = div3by2(div3Rem1, div3Rem0, 0, d1, d0, v);
       setLimbs(o, q0, q1, q2, 0);
       return;

@@ -228,14 +228,12 @@ export class Pool {
 
 // ---- swap ----
 
-const LIMIT = staticU256();
 const REMAINING = staticU256();
 const CALCULATED = staticU256();
 const PRICE = staticU256();
 const LIQ = staticU256();
 const FG = staticU256();
 const PROTO = staticU256();
-const STEP_START = staticU256();
 const NEXT_PRICE = staticU256();
 const TARGET = staticU256();
 const TMP = staticU256();
@@ -351,7 +349,8 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
     fail(E_LOK);
     return;
   }
-  copy(LIMIT, sqrtPriceLimitX96);
+  // the limit is read in place: callers pass a slot the swap never writes
+  const LIMIT = sqrtPriceLimitX96;
   const sqrtP = pool.s(S_SQRT);
   if (zeroForOne) {
     if (!(cmp(LIMIT, sqrtP) < 0 && cmp(LIMIT, MIN_SQRT_RATIO) > 0)) {
@@ -378,7 +377,6 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
   let crossed = 0;
 
   while (!isZero(REMAINING) && !eq(PRICE, LIMIT)) {
-    copy(STEP_START, PRICE);
     let tickNext = nextTickWithinOneWord(pool, tick, zeroForOne);
     const initialized = nextInitialized;
     const index = nextIndex;
@@ -402,6 +400,7 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
     const useLimit = zeroForOne ? cmp(NEXT_PRICE, LIMIT) < 0 : cmp(NEXT_PRICE, LIMIT) > 0;
     computeSwapStep(PRICE, useLimit ? LIMIT : NEXT_PRICE, LIQ, REMAINING, fee);
     if (status) break;
+    const moved = !eq(PRICE, STEP_SQRT_NEXT);
     copy(PRICE, STEP_SQRT_NEXT);
 
     if (exactInput) {
@@ -451,7 +450,7 @@ export function swap(pool: Pool, zeroForOne: bool, amountSpecified: U256, sqrtPr
         if (status) break;
       }
       tick = zeroForOne ? tickNext - 1 : tickNext;
-    } else if (!eq(PRICE, STEP_START)) {
+    } else if (moved) {
       tick = getTickAtSqrtRatio(PRICE);
     }
   }
