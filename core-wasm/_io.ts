@@ -25,10 +25,9 @@ export class LimbIO {
   #u32!: Uint32Array;
   #i32!: Int32Array;
   #u16!: Uint16Array;
-  /** The values in the swap-limit slots 14 and 15, and which was used less recently. */
-  #limit14: bigint | null = null;
-  #limit15: bigint | null = null;
-  #older = 15;
+  /** Swap amounts in slots 12 and 13, price limits in 14 and 15 (core.wasm never writes them). */
+  readonly #amounts = new RememberedSlots(12);
+  readonly #limits = new RememberedSlots(14);
 
   constructor(core: CoreExports) {
     this.core = core;
@@ -82,26 +81,21 @@ export class LimbIO {
   }
 
   /**
-   * Writes x into slot i when it is an int256, as {@link put}; returns false
-   * (nothing written) for anything else, so the caller can name the value.
-   * One-limb values, the usual amounts, are range-checked by the write's own
-   * test.
+   * Writes a swap's exact amount (an int256) into one of the two amount
+   * slots (12, 13) and returns that slot, or -1 (nothing written) when x is
+   * not an int256. Like {@link putLimit}, the last two amounts are
+   * remembered: a caller that swaps "as much as it takes" up to a price
+   * limit passes the same huge amount again and again.
    */
-  putInt256(i: number, x: bigint): boolean {
-    if (typeof x !== "bigint") return false;
-    if (x >= 0n && x <= MASK64) {
-      if (this.#u64.length === 0) this.#refresh();
-      const u = this.#u64;
-      const o = i << 2;
-      u[o] = x;
-      u[o + 1] = 0n;
-      u[o + 2] = 0n;
-      u[o + 3] = 0n;
-      return true;
-    }
-    if (x >= 0n ? x > I256_MAX : x < I256_MIN) return false;
-    this.put(i, x);
-    return true;
+  putAmount(x: bigint): number {
+    const pair = this.#amounts;
+    const found = pair.find(x);
+    if (found >= 0) return found;
+    if (typeof x !== "bigint" || (x >= 0n ? x > I256_MAX : x < I256_MIN)) return -1;
+    if (this.#u64.length === 0) this.#refresh();
+    const slot = pair.claim(x);
+    this.put(slot, x);
+    return slot;
   }
 
   /**
@@ -112,26 +106,13 @@ export class LimbIO {
    * writes and checks each once.
    */
   putLimit(x: bigint): number {
-    if (x === this.#limit15) {
-      this.#older = 14;
-      return 15;
-    }
-    if (x === this.#limit14) {
-      this.#older = 15;
-      return 14;
-    }
+    const pair = this.#limits;
+    const found = pair.find(x);
+    if (found >= 0) return found;
     if (typeof x !== "bigint" || x < 0n || x > U160_MAX) return -1;
     if (this.#u64.length === 0) this.#refresh();
-    const slot = this.#older;
-    const o = slot << 2;
-    const u = this.#u64;
-    u[o] = x;
-    u[o + 1] = x >> 64n;
-    u[o + 2] = x >> 128n;
-    u[o + 3] = 0n;
-    if (slot === 15) this.#limit15 = x;
-    else this.#limit14 = x;
-    this.#older = slot === 15 ? 14 : 15;
+    const slot = pair.claim(x);
+    this.put(slot, x);
     return slot;
   }
 
@@ -186,6 +167,45 @@ export class LimbIO {
   /** Limb k (0..3) of slot i as a small signed number (for packed ints). */
   getI32(i: number, k: number): number {
     return this.#i32[(i << 3) + (k << 1)];
+  }
+}
+
+/**
+ * Two IO slots (first, first + 1) that remember the value last written to
+ * each, so a value passed again is not written again. Only the facade writes
+ * these slots.
+ */
+class RememberedSlots {
+  readonly #first: number;
+  #v0: bigint | null = null;
+  #v1: bigint | null = null;
+  /** 0 or 1: the slot used less recently, the next to be claimed. */
+  #older = 0;
+
+  constructor(first: number) {
+    this.#first = first;
+  }
+
+  /** The slot already holding x, or -1. */
+  find(x: bigint): number {
+    if (x === this.#v0) {
+      this.#older = 1;
+      return this.#first;
+    }
+    if (x === this.#v1) {
+      this.#older = 0;
+      return this.#first + 1;
+    }
+    return -1;
+  }
+
+  /** Claims the less recently used slot for x (the caller writes x there). */
+  claim(x: bigint): number {
+    const k = this.#older;
+    if (k === 0) this.#v0 = x;
+    else this.#v1 = x;
+    this.#older = 1 - k;
+    return this.#first + k;
   }
 }
 

@@ -29,7 +29,7 @@ export interface CoreExports {
   poolFree(h: number): void;
   poolInitialize(h: number): number;
   poolSetFeeProtocol(h: number, f0: number, f1: number): number;
-  poolSwap(h: number, zeroForOne: number, limitSlot: number): number;
+  poolSwap(h: number, zeroForOne: number, amountSlot: number, limitSlot: number): number;
   lastTicksCrossed(): number;
   poolTick(h: number): number;
   poolMint(h: number, owner: number, tickLower: number, tickUpper: number): number;

@@ -212,12 +212,11 @@ export class WasmPool implements V3Pool {
 
   swap(zeroForOne: boolean, amountSpecified: bigint, sqrtPriceLimitX96: bigint): SwapResult {
     const io = this.#io;
-    if (!io.putInt256(0, amountSpecified)) {
-      checkRange("swap", "amountSpecified", amountSpecified, I256_MIN, I256_MAX);
-    }
+    const amountSlot = io.putAmount(amountSpecified);
+    if (amountSlot < 0) checkRange("swap", "amountSpecified", amountSpecified, I256_MIN, I256_MAX);
     const limitSlot = io.putLimit(sqrtPriceLimitX96);
     if (limitSlot < 0) checkRange("swap", "sqrtPriceLimitX96", sqrtPriceLimitX96, 0n, U160_MAX);
-    const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0, limitSlot);
+    const s = this.#c.poolSwap(this.#h, zeroForOne ? 1 : 0, amountSlot, limitSlot);
     io.sync();
     if (s) {
       throw statusError(

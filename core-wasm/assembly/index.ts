@@ -246,19 +246,20 @@ export function poolSetFeeProtocol(h: i32, f0: u32, f1: u32): i32 {
 }
 
 /**
- * swap(zeroForOne, IO0 amountSpecified, IO[limitSlot] limit) -> IO2 amount0,
- * IO3 amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity, IO6 as i32s: the
- * tick after (word 0) and the initialized ticks crossed (word 2); returns
- * status. Limits have slots of their own (14, 15) that nothing else writes,
- * so a caller that swaps with the same limits again and again writes them
- * once.
+ * swap(zeroForOne, IO[amountSlot] amountSpecified, IO[limitSlot] limit) ->
+ * IO2 amount0, IO3 amount1 (int256), IO4 sqrtPriceX96, IO5 liquidity, IO6 as
+ * i32s: the tick after (word 0), the initialized ticks crossed (word 2) and
+ * which amounts fit an int64 (word 4); returns status. Amounts and limits
+ * have slots of their own (12, 13 and 14, 15) that core.wasm never writes,
+ * so a caller that swaps with the same amounts or limits again and again
+ * writes them once.
  */
-export function poolSwap(h: i32, zeroForOne: bool, limitSlot: i32): i32 {
+export function poolSwap(h: i32, zeroForOne: bool, amountSlot: i32, limitSlot: i32): i32 {
   resetStatus();
   const p = pool(h);
   if (p == null) return E_BAD_HANDLE;
-  if (limitSlot != 14 && limitSlot != 15) return E_BAD_INPUT;
-  swap(p, zeroForOne, io(0), io(limitSlot));
+  if ((amountSlot != 12 && amountSlot != 13) || (limitSlot != 14 && limitSlot != 15)) return E_BAD_INPUT;
+  swap(p, zeroForOne, io(amountSlot), io(limitSlot));
   if (status) return status;
   copy(io(2), SWAP_AMOUNT0);
   copy(io(3), SWAP_AMOUNT1);
