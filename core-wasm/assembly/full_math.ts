@@ -29,8 +29,6 @@ import {
 } from "./u256";
 import { E_DIV_ZERO, E_OVERFLOW, fail } from "./status";
 
-const REM = staticU256();
-const QHI = staticU256();
 
 /** true when the last mulDiv had a nonzero remainder. */
 export let mulDivInexact: bool = false;
@@ -65,8 +63,8 @@ export function mulDiv(o: U256, a: U256, b: U256, d: U256): void {
     shr512(o, pow2);
     return;
   }
-  divWide(DIV_D_Q, QHI, REM, copyD(d));
-  mulDivInexact = !isZero(REM);
+  divWide(DIV_D_Q, null, copyD(d));
+  mulDivInexact = divInexact;
   copy(o, DIV_D_Q);
 }
 
@@ -130,9 +128,9 @@ export function divRoundingUp(o: U256, a: U256, b: U256): void {
   }
   copy(WIDE_LO, a);
   setZero(WIDE_HI);
-  divWide(DIV_D_Q, null, REM, copyD(b));
+  divWide(DIV_D_Q, null, copyD(b));
   copy(o, DIV_D_Q);
-  if (!isZero(REM)) addU64(o, o, 1);
+  if (divInexact) addU64(o, o, 1);
 }
 
 // 512-bit scratch for a two-factor denominator (lo limbs then hi limbs).
@@ -165,7 +163,7 @@ export function mulDivBy2(o: U256, a: U256, b: U256, c: U256, d: U256, roundUp: 
     if (roundUp && sqInexact) addU64(o, o, 1);
     return;
   }
-  divWideBy(MD2_Q, MD2_QHI, null, DEN_PTR, 8);
+  divWideBy(MD2_Q, MD2_QHI, DEN_PTR, 8);
   if (!isZero(MD2_QHI)) {
     fail(E_OVERFLOW);
     setZero(o);
@@ -509,6 +507,6 @@ export function mulDivQ128(o: U256, a: U256, d: U256): void {
     setZero(o);
     return;
   }
-  divWide(DIV_D_Q, null, null, copyD(d));
+  divWide(DIV_D_Q, null, copyD(d));
   copy(o, DIV_D_Q);
 }

@@ -41,6 +41,8 @@ import {
   P_OWED1,
   Pool,
   S_OFFSETS,
+  S_SQRT,
+  S_LIQ,
   setFeeProtocol,
   swap,
   SWAP_AMOUNT0,
@@ -263,8 +265,8 @@ export function poolSwap(h: i32, zeroForOne: bool, amountSlot: i32, limitSlot: i
   if (status) return status;
   copy(io(2), SWAP_AMOUNT0);
   copy(io(3), SWAP_AMOUNT1);
-  copy(io(4), p.s(S_OFFSETS[0]));
-  copy(io(5), p.s(S_OFFSETS[1]));
+  copy(io(4), p.s(S_SQRT));
+  copy(io(5), p.s(S_LIQ));
   store<i32>(IO_PTR + 6 * 32, p.tick);
   store<i32>(IO_PTR + 6 * 32 + 8, swapTicksCrossed);
   // which amounts are plain int64s (the facade reads those as one limb)

@@ -1,6 +1,6 @@
 // LiquidityAmounts (periphery): liquidity for token amounts and amounts for
 // liquidity at a price, rounding down as the periphery does.
-import { cmp, copy, divmod, fitsBits, setZero, shl, staticU256, sub, U256 } from "./u256";
+import { cmp, copy, div, fitsBits, setZero, shl, staticU256, sub, U256 } from "./u256";
 import { mulDiv } from "./full_math";
 import { Q96 } from "./sqrt_price_math";
 import { E_OVERFLOW, fail } from "./status";
@@ -86,7 +86,7 @@ export function getAmount0ForLiquidity(o: U256, sqrtA: U256, sqrtB: U256, liquid
   shl(T, liquidity, 96);
   sub(D, B, A);
   mulDiv(T, T, D, B);
-  divmod(o, null, T, A);
+  div(o, T, A);
 }
 
 /** o = floor(L * (sqrtB - sqrtA) / Q96). */

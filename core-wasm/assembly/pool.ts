@@ -842,7 +842,7 @@ export function setFeeProtocol(pool: Pool, f0: u32, f1: u32): void {
 // ---- state access for the facade (snapshots, loading a real pool) ----
 
 export const S_OFFSETS: StaticArray<i32> = [S_SQRT, S_LIQ, S_FG0, S_FG1, S_PF0, S_PF1, S_MAXLIQ];
-export { T_GROSS, T_NET, T_FGO0, T_FGO1, P_LIQ, P_FGI0, P_FGI1, P_OWED0, P_OWED1, TICK_LIMBS, POS_LIMBS };
+export { S_SQRT, S_LIQ, T_GROSS, T_NET, T_FGO0, T_FGO1, P_LIQ, P_FGI0, P_FGI1, P_OWED0, P_OWED1, TICK_LIMBS, POS_LIMBS };
 
 /** Unpacks a position key into (owner, tickLower, tickUpper). */
 export function keyOwner(key: u64): u32 {

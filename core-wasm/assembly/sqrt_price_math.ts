@@ -7,7 +7,7 @@ import {
   addU64,
   cmp,
   copy,
-  divmod,
+  div,
   eq,
   isNeg,
   isZero,
@@ -75,7 +75,7 @@ export function nextSqrtPriceFromAmount0RoundingUp(
     }
     nextPriceIsCeil = false;
     // divRoundingUp(numerator1, numerator1 / sqrtPX96 + amount)
-    divmod(TMP, null, NUM1, sqrtPX96);
+    div(TMP, NUM1, sqrtPX96);
     if (add(TMP, TMP, amount)) {
       fail(E_OVERFLOW);
       setZero(o);
@@ -110,7 +110,7 @@ export function nextSqrtPriceFromAmount1RoundingDown(
   if (isAdd) {
     if (small) {
       shl(TMP, amount, 96);
-      divmod(TMP, null, TMP, liquidity);
+      div(TMP, TMP, liquidity);
     } else {
       mulDiv(TMP, amount, Q96, liquidity);
     }

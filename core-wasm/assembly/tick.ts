@@ -1,5 +1,5 @@
 // Tick library pieces that do not need pool storage.
-import { divmod, setLimbs, setU64, staticU256, U256 } from "./u256";
+import { div, setLimbs, setU64, staticU256, U256 } from "./u256";
 import { MAX_TICK, MIN_TICK } from "./tick_math";
 
 const U128_MAX = staticU256();
@@ -12,7 +12,7 @@ export function tickSpacingToMaxLiquidityPerTick(o: U256, tickSpacing: i32): voi
   const maxTick = (MAX_TICK / tickSpacing) * tickSpacing;
   const numTicks = <u64>((maxTick - minTick) / tickSpacing + 1);
   setU64(N, numTicks);
-  divmod(o, null, U128_MAX, N);
+  div(o, U128_MAX, N);
 }
 
 /** floor(tick / spacing), rounding toward negative infinity. */

@@ -141,7 +141,7 @@ export function getSqrtRatioAtTick(o: U256, tick: i32): void {
       setLimbs(WIDE_LO, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff);
       setZero(WIDE_HI);
       setLimbs(Q, lo, hi, 0, 0);
-      divWide(RATIO, null, null, Q);
+      divWide(RATIO, null, Q);
     }
   } else if (one) {
     setLimbs(RATIO, 0, 0, 1, 0);

@@ -532,11 +532,11 @@ export function div2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
 
 /**
  * Divides the 512-bit value at (WIDE_LO, WIDE_HI) by d (nonzero).
- * Quotient low 256 bits go to q, its high 256 bits to qHi (may be null), the
- * remainder to r (may be null). q/qHi/r must not alias d.
+ * Quotient low 256 bits go to q, its high 256 bits to qHi (may be null);
+ * divInexact tells whether a remainder was left. q/qHi must not alias d.
  */
-export function divWide(q: U256, qHi: U256 | null, r: U256 | null, d: U256): void {
-  divWideBy(q, qHi, r, changetype<usize>(d), 4);
+export function divWide(q: U256, qHi: U256 | null, d: U256): void {
+  divWideBy(q, qHi, changetype<usize>(d), 4);
 }
 
 // Two cached reciprocals: a swap step divides by its next-price denominator
@@ -612,12 +612,8 @@ export function div3by2(r1: u64, r0: u64, u: u64, d1: u64, d0: u64, v: u64): u64
 /** Whether the last division left a nonzero remainder. */
 export let divInexact: bool = false;
 
-/**
- * As divWide, with a divisor of up to 8 limbs at dp (dLimbs of them). A
- * remainder wider than 4 limbs is only reported through divInexact (r must
- * be null then).
- */
-export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, dLimbs: i32): void {
+/** As divWide, with a divisor of up to 8 limbs at dp (dLimbs of them). */
+export function divWideBy(q: U256, qHi: U256 | null, dp: usize, dLimbs: i32): void {
   let n = dLimbs;
   while (n > 0 && ld(dp, n - 1) == 0) n--;
   let m = 8;
@@ -625,11 +621,13 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
   if (m < n) {
     // numerator < divisor
     divInexact = m > 0;
-    if (r) copy(r, WIDE_LO);
     setZero(q);
     if (qHi) setZero(qHi);
     return;
   }
+  // a three-limb divisor (the next price from a token0 amount divides by
+  // L * 2^96 + amount * P) runs in locals
+  if (n == 3 && divBy3(q, qHi, dp, m)) return;
   zero8(QD);
   const s = clz(ld(dp, n - 1));
   const rs: u64 = 64 - s;
@@ -654,13 +652,9 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
       rem = div2Rem;
     }
     divInexact = rem != 0;
-    if (r) setU64(r, rem >> s);
   } else {
     const d0 = ld(DN, n - 2);
-    // a three-limb divisor (the next price from a token0 amount divides by
-    // L * 2^96 + amount * P) runs in locals; the generic loop takes over
-    // from wherever that stops
-    for (let j = n == 3 ? divBy3Limbs(m, d1, d0, v) : m - n; j >= 0; j--) {
+    for (let j = m - n; j >= 0; j--) {
       const u2 = ld(UN, j + n);
       const u1 = ld(UN, j + n - 1);
       const u0 = ld(UN, j + n - 2);
@@ -733,16 +727,6 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
     let any: u64 = 0;
     for (let i = 0; i < n; i++) any |= ld(UN, i);
     divInexact = any != 0;
-    if (r) {
-      const rp = changetype<usize>(r);
-      setZero(r);
-      if (s == 0) {
-        for (let i = 0; i < n; i++) st(rp, i, ld(UN, i));
-      } else {
-        for (let i = 0; i < n - 1; i++) st(rp, i, (ld(UN, i) >> s) | (ld(UN, i + 1) << rs));
-        st(rp, n - 1, ld(UN, n - 1) >> s);
-      }
-    }
   }
   q.l0 = load<u64>(QD);
   q.l1 = load<u64>(QD, 8);
@@ -756,29 +740,51 @@ export function divWideBy(q: U256, qHi: U256 | null, r: U256 | null, dp: usize, 
   }
 }
 
+/** Limb i in [0, m] of the numerator at WIDE_PTR (m limbs) shifted left by s < 64. */
+// @ts-ignore: decorator
+@inline
+function normLimb(i: i32, m: i32, s: u64): u64 {
+  const hi: u64 = i < m ? ld(WIDE_PTR, i) : 0;
+  if (s == 0) return hi;
+  const lo: u64 = i > 0 ? ld(WIDE_PTR, i - 1) >> (64 - s) : 0;
+  return (hi << s) | lo;
+}
+
 /**
- * Knuth's loop for a normalized three-limb divisor (d2, d1, DN[0]) over the
- * normalized numerator UN[0..m], with the running remainder in locals: each
- * quotient limb is a 3-by-2 division by (d2, d1), exact for those two limbs
- * and so at most one too large, then the third limb is subtracted and, if
- * that goes negative, the divisor added back. Stores the quotient limbs in
- * QD and the remainder in UN[0..2]. Returns -1 when done, or the position j
- * at which the top remainder limb equals d2 (a 3-by-2 quotient of 2^64 or
- * more, about once in 2^64 steps), with UN[j..j+3] holding the window there
- * for the generic loop.
+ * divWideBy for a three-limb divisor at dp and an m-limb numerator (m >= 3),
+ * with the normalization done limb by limb and the running remainder in
+ * locals. Each quotient limb is a 3-by-2 division by the top two divisor
+ * limbs, exact for them and so at most one too large, then the third limb is
+ * subtracted and, if that goes negative, the divisor added back. Returns
+ * false, having written nothing, when a top remainder limb equals the
+ * divisor's (a 3-by-2 quotient of 2^64 or more, about once in 2^64 steps):
+ * the generic loop does those.
  */
-function divBy3Limbs(m: i32, d2: u64, d1: u64, v: u64): i32 {
-  const d0 = ld(DN, 0);
-  let r2 = ld(UN, m);
-  let r1 = ld(UN, m - 1);
-  let r0 = ld(UN, m - 2);
+function divBy3(q: U256, qHi: U256 | null, dp: usize, m: i32): bool {
+  const s: u64 = clz(ld(dp, 2));
+  let d2 = ld(dp, 2);
+  let d1 = ld(dp, 1);
+  let d0 = ld(dp, 0);
+  if (s != 0) {
+    const rs: u64 = 64 - s;
+    d2 = (d2 << s) | (d1 >> rs);
+    d1 = (d1 << s) | (d0 >> rs);
+    d0 = d0 << s;
+  }
+  const v = reciprocalOf(d2);
+  let r2 = normLimb(m, m, s);
+  let r1 = normLimb(m - 1, m, s);
+  let r0 = normLimb(m - 2, m, s);
+  zero8(QD);
   for (let j = m - 3; j >= 0; j--) {
-    const u = ld(UN, j);
-    if (r2 >= d2) {
-      st(UN, j + 3, r2);
-      st(UN, j + 2, r1);
-      st(UN, j + 1, r0);
-      return j;
+    if (r2 >= d2) return false;
+    const u = normLimb(j, m, s);
+    if (r2 == 0 && (r1 < d2 || (r1 == d2 && (r0 < d1 || (r0 == d1 && u < d0))))) {
+      // the window (0, r1, r0, u) is below the divisor: a zero quotient limb
+      r2 = r1;
+      r1 = r0;
+      r0 = u;
+      continue;
     }
     let qhat = div3by2(r2, r1, r0, d2, d1, v);
     // (rem1, rem0, u) - qhat * d0 over three limbs
@@ -809,24 +815,30 @@ function divBy3Limbs(m: i32, d2: u64, d1: u64, v: u64): i32 {
     r1 = y1;
     r0 = y0;
   }
-  st(UN, 2, r2);
-  st(UN, 1, r1);
-  st(UN, 0, r0);
-  return -1;
+  divInexact = (r2 | r1 | r0) != 0;
+  q.l0 = load<u64>(QD);
+  q.l1 = load<u64>(QD, 8);
+  q.l2 = load<u64>(QD, 16);
+  q.l3 = load<u64>(QD, 24);
+  if (qHi) {
+    qHi.l0 = load<u64>(QD, 32);
+    qHi.l1 = load<u64>(QD, 40);
+    qHi.l2 = load<u64>(QD, 48);
+    qHi.l3 = load<u64>(QD, 56);
+  }
+  return true;
 }
 
-/** q = a / b, r = a % b (b nonzero); q/r may be null. a may alias q or r. */
-export function divmod(q: U256 | null, r: U256 | null, a: U256, b: U256): void {
+/** q = floor(a / b) (b nonzero); divInexact tells whether a remainder was left. q may alias a. */
+export function div(q: U256, a: U256, b: U256): void {
   // fast path: both fit in 64 bits
   if ((a.l1 | a.l2 | a.l3 | b.l1 | b.l2 | b.l3) == 0) {
     const x = a.l0, y = b.l0;
-    if (q) setU64(q, x / y);
-    if (r) setU64(r, x % y);
+    setU64(q, x / y);
+    divInexact = x % y != 0;
     return;
   }
   copy(WIDE_LO, a);
   setZero(WIDE_HI);
-  divWide(q ? q : DIV_TMP, null, r, b);
+  divWide(q, null, b);
 }
-
-const DIV_TMP = staticU256();
