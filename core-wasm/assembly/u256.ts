@@ -589,10 +589,14 @@ export function div3by2(r1: u64, r0: u64, u: u64, d1: u64, d0: u64, v: u64): u64
     qhat = div2by1(r1, r0, d1, v);
     rhat = div2Rem;
   }
+  // (ph, pl) = qhat * d0, stepped down with qhat
+  let pl = qhat * d0;
+  let ph = umulh(qhat, d0);
   while (refine) {
-    const ph = umulh(qhat, d0);
-    if (ph > rhat || (ph == rhat && qhat * d0 > u)) {
+    if (ph > rhat || (ph == rhat && pl > u)) {
       qhat -= 1;
+      ph -= pl < d0 ? 1 : 0;
+      pl -= d0;
       const nr = rhat + d1;
       const over = nr < rhat;
       rhat = nr; // mod 2^64: the remainder below is taken mod 2^128
@@ -602,8 +606,6 @@ export function div3by2(r1: u64, r0: u64, u: u64, d1: u64, d0: u64, v: u64): u64
     }
   }
   // remainder (rhat, u) - qhat * d0, below the divisor: exact mod 2^128
-  const pl = qhat * d0;
-  const ph = umulh(qhat, d0);
   div3Rem0 = u - pl;
   div3Rem1 = rhat - ph - (u < pl ? 1 : 0);
   return qhat;
