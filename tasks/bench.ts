@@ -14,10 +14,14 @@
  * - defi_live: `tasks/bench_defi_live.ts` (downloader logs/s on anvil,
  *   rebalance decision-to-first-tx latency).
  *
- * All results, with metadata (date, Deno/V8 versions, CPU model, git commit),
- * go to `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
+ * A full run starts each section in a process of its own (this script with
+ * `--only`), so one section's heap, JIT state and GC pauses do not leak into
+ * the next one's figures. All results, with metadata (date, Deno/V8
+ * versions, CPU model, git commit), go to
+ * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
  * each written to a temporary file and renamed into place. A section that
- * throws is recorded as `{ error }` and makes the task exit 1 after writing.
+ * throws (or whose process fails) is recorded as `{ error }` and makes the
+ * task exit 1 after writing.
  *
  * @example
  * ```sh
@@ -41,15 +45,21 @@ type Section = typeof SECTIONS[number];
 export interface Args {
   quick: boolean;
   only: Section | null;
+  /** Internal: where a section process writes its result (JSON) for the parent. */
+  sectionResult: string | null;
 }
 
 /** Parses `--quick` and `--only core|bus`; throws on anything else. */
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null };
+  const args: Args = { quick: false, only: null, sectionResult: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") args.quick = true;
-    else if (a === "--only" || a.startsWith("--only=")) {
+    else if (a === "--section-result") {
+      const v = argv[++i];
+      if (!v) throw new Error("bench: --section-result expects a file path");
+      args.sectionResult = v;
+    } else if (a === "--only" || a.startsWith("--only=")) {
       const v = a === "--only" ? argv[++i] : a.slice("--only=".length);
       if (!(SECTIONS as readonly string[]).includes(v)) {
         throw new Error(
@@ -116,6 +126,36 @@ function errorRecord(e: unknown): { error: string } {
   return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }
 
+/**
+ * Runs one section as `deno run -A tasks/bench.ts --only <name>` (its output
+ * goes straight to ours) and returns the result it hands back.
+ */
+async function runInOwnProcess(name: Section, quick: boolean): Promise<unknown> {
+  const resultFile = await Deno.makeTempFile({ prefix: `bench-${name}-`, suffix: ".json" });
+  try {
+    const argv = ["run", "-A", new URL(import.meta.url).pathname, "--only", name];
+    if (quick) argv.push("--quick");
+    argv.push("--section-result", resultFile);
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: argv,
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    const text = (await Deno.readTextFile(resultFile)).trim();
+    const result = text === "" ? null : JSON.parse(text);
+    if (code !== 0 || result === null) {
+      const why = (result as { error?: string } | null)?.error;
+      throw new Error(
+        `bench: the ${name} section process exited with code ${code}${why ? `: ${why}` : ""}`,
+      );
+    }
+    return result;
+  } finally {
+    await Deno.remove(resultFile).catch(() => {});
+  }
+}
+
 /** Runs the selected benchmarks, writes the result files, returns the exit code. */
 export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
   const meta = await metadata(args);
@@ -177,15 +217,20 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
   for (const name of SECTIONS) {
     if (args.only !== null && args.only !== name) continue;
     const { title, run } = sections[name];
-    console.log(`${title}${args.quick ? " (quick)" : ""}`);
+    if (args.sectionResult === null) console.log(`${title}${args.quick ? " (quick)" : ""}`);
     try {
-      results[name] = await run();
+      results[name] = args.only === null ? await runInOwnProcess(name, args.quick) : await run();
     } catch (e) {
       failed = true;
       results[name] = errorRecord(e);
       console.error(`${name}: FAILED`, e);
     }
-    console.log("");
+    if (args.sectionResult === null) console.log("");
+  }
+  if (args.sectionResult !== null) {
+    // a section process: hand the result to the parent, which writes the files
+    await writeFileAtomic(args.sectionResult, JSON.stringify(results[args.only ?? ""] ?? null));
+    return failed ? 1 : 0;
   }
 
   const dir = new URL("../bench-results/", import.meta.url);
