@@ -15,8 +15,10 @@
  *   rebalance decision-to-first-tx latency).
  *
  * A full run starts each section in a process of its own (this script with
- * `--only`), so one section's heap, JIT state and GC pauses do not leak into
- * the next one's figures. All results, with metadata (date, Deno/V8
+ * `--only`, which imports only that section's module), so one section's
+ * heap, JIT state and GC pauses do not leak into the next one's figures, and
+ * the waiting parent holds none of them. (With every section imported, the
+ * idle parent alone raised the bus latency p99 about threefold on this 2-core machine.) All results, with metadata (date, Deno/V8
  * versions, CPU model, git commit), go to
  * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
  * each written to a temporary file and renamed into place. A section that
@@ -31,12 +33,6 @@
  * @module
  */
 import { writeFileAtomic } from "../services/common/fs_atomic.ts";
-import { benchCore, formatCoreTable } from "./bench_core.ts";
-import { benchBus } from "./bench_bus.ts";
-import { benchBacktest, formatBacktest } from "./bench_backtest.ts";
-import { benchMm, formatMm } from "./bench_mm.ts";
-import { benchSimulator } from "./bench_simulator.ts";
-import { benchDefiLive } from "./bench_defi_live.ts";
 
 const SECTIONS = ["core", "bus", "backtest", "mm", "simulator", "defi_live"] as const;
 type Section = typeof SECTIONS[number];
@@ -166,6 +162,7 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
     core: {
       title: "core: WASM vs @uniswap/v3-sdk vs BigInt reference",
       run: async () => {
+        const { benchCore, formatCoreTable } = await import("./bench_core.ts");
         const r = await benchCore({ quick: args.quick });
         console.log(formatCoreTable(r));
         return r;
@@ -174,16 +171,19 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
     bus: {
       title: "bus: Deno ZeroMQ (libzmq FFI) vs npm zeromq under Node",
       // quick: smaller counts (a smoke run, not the reported figures)
-      run: () =>
-        benchBus(
+      run: async () => {
+        const { benchBus } = await import("./bench_bus.ts");
+        return await benchBus(
           args.quick
             ? { latencyMessages: 20_000, throughputMessages: 100_000, idleSeconds: 2 }
             : {},
-        ),
+        );
+      },
     },
     backtest: {
       title: "backtest: bar mode, swap-level mode, sweep scaling",
       run: async () => {
+        const { benchBacktest, formatBacktest } = await import("./bench_backtest.ts");
         const r = await benchBacktest({ quick: args.quick });
         console.log(formatBacktest(r));
         return r;
@@ -192,6 +192,7 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
     mm: {
       title: "mm: decision latency and WASM book updates",
       run: async () => {
+        const { benchMm, formatMm } = await import("./bench_mm.ts");
         const r = await benchMm({ quick: args.quick });
         console.log(formatMm(r));
         return r;
@@ -200,6 +201,7 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
     simulator: {
       title: "simulator: the default backtest in headless Chromium vs in Deno",
       run: async () => {
+        const { benchSimulator } = await import("./bench_simulator.ts");
         const r = await benchSimulator({ quick: args.quick });
         console.log(JSON.stringify(r));
         return r;
@@ -208,6 +210,7 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
     defi_live: {
       title: "defi_live: downloader throughput and rebalance latency on anvil",
       run: async () => {
+        const { benchDefiLive } = await import("./bench_defi_live.ts");
         const r = await benchDefiLive({ quick: args.quick });
         console.log(JSON.stringify(r));
         return r;
