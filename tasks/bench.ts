@@ -18,12 +18,14 @@
  * `--only`, which imports only that section's module), so one section's
  * heap, JIT state and GC pauses do not leak into the next one's figures, and
  * the waiting parent holds none of them. (With every section imported, the
- * idle parent alone raised the bus latency p99 about threefold on this 2-core machine.) All results, with metadata (date, Deno/V8
- * versions, CPU model, git commit), go to
- * `bench-results/bench-<timestamp>.json` and `bench-results/latest.json`,
- * each written to a temporary file and renamed into place. A section that
- * throws (or whose process fails) is recorded as `{ error }` and makes the
- * task exit 1 after writing.
+ * idle parent alone raised the bus latency p99 about threefold on this
+ * 2-core machine.)
+ *
+ * All results, with metadata (date, Deno/V8 versions, CPU model, git
+ * commit), go to `bench-results/bench-<timestamp>.json` and
+ * `bench-results/latest.json`, each written to a temporary file and renamed
+ * into place. A section that throws (or whose process fails) is recorded as
+ * `{ error }` and makes the task exit 1 after writing.
  *
  * @example
  * ```sh
