@@ -660,31 +660,9 @@ export function divWideBy(q: U256, qHi: U256 | null, dp: usize, dLimbs: i32): vo
       const u2 = ld(UN, j + n);
       const u1 = ld(UN, j + n - 1);
       const u0 = ld(UN, j + n - 2);
-      let qhat: u64;
-      let rhat: u64;
-      let refine = true;
-      if (u2 >= d1) {
-        // u2 == d1 (u2 > d1 cannot happen): qhat = 2^64 - 1
-        qhat = 0xffffffffffffffff;
-        rhat = u1 + d1;
-        refine = rhat >= u1; // no overflow: rhat < 2^64
-      } else {
-        qhat = div2by1(u2, u1, d1, v);
-        rhat = div2Rem;
-      }
-      // Knuth's test with the second divisor limb: qhat*d0 > rhat*2^64 + u0
-      while (refine) {
-        const pl = qhat * d0;
-        const ph = umulh(qhat, d0);
-        if (ph > rhat || (ph == rhat && pl > u0)) {
-          qhat -= 1;
-          const nr = rhat + d1;
-          if (nr < rhat) break; // rhat overflowed 2^64: test can no longer hold
-          rhat = nr;
-        } else {
-          break;
-        }
-      }
+      // Knuth's estimate refined with the second divisor limb: the 3-by-2
+      // quotient of the top limbs, at most one too large for the whole divisor
+      let qhat = div3by2(u2, u1, u0, d1, d0, v);
       // multiply and subtract qhat * dn from un[j .. j+n]
       let carry: u64 = 0;
       let borrow: u64 = 0;
@@ -730,6 +708,13 @@ export function divWideBy(q: U256, qHi: U256 | null, dp: usize, dLimbs: i32): vo
     for (let i = 0; i < n; i++) any |= ld(UN, i);
     divInexact = any != 0;
   }
+  storeQuotient(q, qHi);
+}
+
+/** q = quotient limbs 0..3 of QD, qHi = limbs 4..7 (when wanted). */
+// @ts-ignore: decorator
+@inline
+function storeQuotient(q: U256, qHi: U256 | null): void {
   q.l0 = load<u64>(QD);
   q.l1 = load<u64>(QD, 8);
   q.l2 = load<u64>(QD, 16);
@@ -818,16 +803,7 @@ function divBy3(q: U256, qHi: U256 | null, dp: usize, m: i32): bool {
     r0 = y0;
   }
   divInexact = (r2 | r1 | r0) != 0;
-  q.l0 = load<u64>(QD);
-  q.l1 = load<u64>(QD, 8);
-  q.l2 = load<u64>(QD, 16);
-  q.l3 = load<u64>(QD, 24);
-  if (qHi) {
-    qHi.l0 = load<u64>(QD, 32);
-    qHi.l1 = load<u64>(QD, 40);
-    qHi.l2 = load<u64>(QD, 48);
-    qHi.l3 = load<u64>(QD, 56);
-  }
+  storeQuotient(q, qHi);
   return true;
 }
 

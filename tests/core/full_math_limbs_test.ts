@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { implementations } from "../support/implementations.ts";
+import type { V3Implementation } from "../../core-wasm/types.ts";
 import { SeededRandom } from "../../services/common/random.ts";
 
 const M64 = (1n << 64n) - 1n;
@@ -33,6 +34,33 @@ function value(r: SeededRandom, maxLimbs: number): bigint {
 }
 
 const U256_MAX = (1n << 256n) - 1n;
+
+/** computeSwapStep (or its error code) from every implementation equals the first's (the reference). */
+function assertStepAgrees(
+  impls: V3Implementation[],
+  p: bigint,
+  target: bigint,
+  liquidity: bigint,
+  amount: bigint,
+  fee: number,
+): void {
+  const run = (impl: V3Implementation) => {
+    try {
+      return impl.math.computeSwapStep(p, target, liquidity, amount, fee);
+    } catch (e) {
+      return e instanceof Error ? `${e.name}: ${(e as { code?: string }).code}` : String(e);
+    }
+  };
+  assert.equal(impls[0].name, "bigint-reference");
+  const expected = run(impls[0]);
+  for (const impl of impls.slice(1)) {
+    assert.deepEqual(
+      run(impl),
+      expected,
+      `${impl.name}: step(${p}, ${target}, ${liquidity}, ${amount}, ${fee})`,
+    );
+  }
+}
 
 for (const impl of await implementations()) {
   Deno.test(`${impl.name}: mulDiv / mulDivRoundingUp on structured limbs equal BigInt`, () => {
@@ -65,7 +93,6 @@ for (const impl of await implementations()) {
 
 Deno.test("computeSwapStep on structured amounts and any fee: wasm equals the BigInt reference", async () => {
   const impls = await implementations();
-  const ref = impls.find((i) => i.name === "bigint-reference")!;
   const r = new SeededRandom(77);
   const MIN = 4295128739n;
   const MAX = 1461446703485210103287273052203988822378723970342n;
@@ -77,21 +104,7 @@ Deno.test("computeSwapStep on structured amounts and any fee: wasm equals the Bi
     let amount = value(r, 4) & ((1n << 255n) - 1n);
     if (r.chance(0.5)) amount = -amount;
     const fee = r.chance(0.2) ? r.pick([0, 1, 100, 500, 3000, 10000, 999_999]) : r.int(0, 999_999);
-    const run = (impl: typeof ref) => {
-      try {
-        return impl.math.computeSwapStep(p, target, liquidity, amount, fee);
-      } catch (e) {
-        return e instanceof Error ? `${e.name}: ${(e as { code?: string }).code}` : String(e);
-      }
-    };
-    const expected = run(ref);
-    for (const impl of impls) {
-      assert.deepEqual(
-        run(impl),
-        expected,
-        `${impl.name}: step(${p}, ${target}, ${liquidity}, ${amount}, ${fee})`,
-      );
-    }
+    assertStepAgrees(impls, p, target, liquidity, amount, fee);
     compared++;
   }
   assert.equal(compared, 20_000);
@@ -177,7 +190,6 @@ Deno.test("computeSwapStep, exact token0 input short of the target, liquidity * 
   // of price moves the token0 amount by at most one unit (L * 2^96 <= P^2);
   // above that the amount is recomputed. Straddle that line on both sides.
   const impls = await implementations();
-  const ref = impls.find((i) => i.name === "bigint-reference")!;
   const r = new SeededRandom(4242);
   const MIN = 4295128739n;
   let above = 0;
@@ -196,21 +208,7 @@ Deno.test("computeSwapStep, exact token0 input short of the target, liquidity * 
     if (target >= p) continue;
     if (l << 96n > p * p) above++;
     else below++;
-    const run = (impl: typeof ref) => {
-      try {
-        return impl.math.computeSwapStep(p, target, l, amount, fee);
-      } catch (e) {
-        return e instanceof Error ? `${e.name}: ${(e as { code?: string }).code}` : String(e);
-      }
-    };
-    const expected = run(ref);
-    for (const impl of impls) {
-      assert.deepEqual(
-        run(impl),
-        expected,
-        `${impl.name}: step(${p}, ${target}, ${l}, ${amount}, ${fee})`,
-      );
-    }
+    assertStepAgrees(impls, p, target, l, amount, fee);
   }
   assert.ok(above > 5000 && below > 5000, `L * 2^96 above p^2: ${above}, below: ${below}`);
 });
