@@ -16,10 +16,8 @@
  *
  * A full run starts each section in a process of its own (this script with
  * `--only`, which imports only that section's module), so one section's
- * heap, JIT state and GC pauses do not leak into the next one's figures, and
- * the waiting parent holds none of them. (With every section imported, the
- * idle parent alone raised the bus latency p99 about threefold on this
- * 2-core machine.)
+ * heap, JIT state and GC pauses cannot leak into the next one's figures, and
+ * the waiting parent holds none of them.
  *
  * All results, with metadata (date, Deno/V8 versions, CPU model, git
  * commit), go to `bench-results/bench-<timestamp>.json` and
