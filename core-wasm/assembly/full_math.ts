@@ -29,7 +29,6 @@ import {
 } from "./u256";
 import { E_DIV_ZERO, E_OVERFLOW, fail } from "./status";
 
-
 /** true when the last mulDiv had a nonzero remainder. */
 export let mulDivInexact: bool = false;
 
