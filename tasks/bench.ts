@@ -29,6 +29,7 @@
  * ```sh
  * deno task bench                  # everything
  * deno run -A tasks/bench.ts --quick --only core
+ * deno task bench --only core,bus  # two sections, each in its own process
  * ```
  * @module
  */
@@ -40,12 +41,13 @@ type Section = typeof SECTIONS[number];
 /** Command-line options. */
 export interface Args {
   quick: boolean;
-  only: Section | null;
+  /** The sections to run (all when null); one section runs in this process. */
+  only: Section[] | null;
   /** Internal: where a section process writes its result (JSON) for the parent. */
   sectionResult: string | null;
 }
 
-/** Parses `--quick` and `--only core|bus`; throws on anything else. */
+/** Parses `--quick` and `--only <section>[,<section>...]`; throws on anything else. */
 export function parseArgs(argv: string[]): Args {
   const args: Args = { quick: false, only: null, sectionResult: null };
   for (let i = 0; i < argv.length; i++) {
@@ -56,15 +58,21 @@ export function parseArgs(argv: string[]): Args {
       if (!v) throw new Error("bench: --section-result expects a file path");
       args.sectionResult = v;
     } else if (a === "--only" || a.startsWith("--only=")) {
-      const v = a === "--only" ? argv[++i] : a.slice("--only=".length);
-      if (!(SECTIONS as readonly string[]).includes(v)) {
-        throw new Error(
-          `bench: --only expects one of ${SECTIONS.join("|")}, got ${JSON.stringify(v)}`,
-        );
+      const v = (a === "--only" ? argv[++i] : a.slice("--only=".length)) ?? "";
+      const names = v.split(",");
+      for (const n of names) {
+        if (!(SECTIONS as readonly string[]).includes(n)) {
+          throw new Error(
+            `bench: --only expects sections from ${SECTIONS.join("|")} (comma-separated), ` +
+              `got ${JSON.stringify(n)} in ${JSON.stringify(v)}`,
+          );
+        }
       }
-      args.only = v as Section;
+      args.only = names as Section[];
     } else if (a === "--help" || a === "-h") {
-      console.log(`usage: deno run -A tasks/bench.ts [--quick] [--only ${SECTIONS.join("|")}]`);
+      console.log(
+        `usage: deno run -A tasks/bench.ts [--quick] [--only ${SECTIONS.join("|")}[,...]]`,
+      );
       Deno.exit(0);
     } else {
       throw new Error(
@@ -217,12 +225,14 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
       },
     },
   };
+  // one selected section runs here; several (or all) each get a process of their own
+  const inProcess = args.only !== null && args.only.length === 1;
   for (const name of SECTIONS) {
-    if (args.only !== null && args.only !== name) continue;
+    if (args.only !== null && !args.only.includes(name)) continue;
     const { title, run } = sections[name];
     if (args.sectionResult === null) console.log(`${title}${args.quick ? " (quick)" : ""}`);
     try {
-      results[name] = args.only === null ? await runInOwnProcess(name, args.quick) : await run();
+      results[name] = inProcess ? await run() : await runInOwnProcess(name, args.quick);
     } catch (e) {
       failed = true;
       results[name] = errorRecord(e);
@@ -232,7 +242,8 @@ export async function main(args: Args = parseArgs(Deno.args)): Promise<number> {
   }
   if (args.sectionResult !== null) {
     // a section process: hand the result to the parent, which writes the files
-    await writeFileAtomic(args.sectionResult, JSON.stringify(results[args.only ?? ""] ?? null));
+    const name = args.only?.[0] ?? "";
+    await writeFileAtomic(args.sectionResult, JSON.stringify(results[name] ?? null));
     return failed ? 1 : 0;
   }
 
