@@ -88,14 +88,7 @@ export class LimbIO {
    * limit passes the same huge amount again and again.
    */
   putAmount(x: bigint): number {
-    const pair = this.#amounts;
-    const found = pair.find(x);
-    if (found >= 0) return found;
-    if (typeof x !== "bigint" || (x >= 0n ? x > I256_MAX : x < I256_MIN)) return -1;
-    if (this.#u64.length === 0) this.#refresh();
-    const slot = pair.claim(x);
-    this.put(slot, x);
-    return slot;
+    return this.#putRemembered(this.#amounts, x, I256_MIN, I256_MAX);
   }
 
   /**
@@ -106,10 +99,14 @@ export class LimbIO {
    * writes and checks each once.
    */
   putLimit(x: bigint): number {
-    const pair = this.#limits;
+    return this.#putRemembered(this.#limits, x, 0n, U160_MAX);
+  }
+
+  /** x's slot in pair, written there first unless it already holds x; -1 when x is not in [min, max]. */
+  #putRemembered(pair: RememberedSlots, x: bigint, min: bigint, max: bigint): number {
     const found = pair.find(x);
     if (found >= 0) return found;
-    if (typeof x !== "bigint" || x < 0n || x > U160_MAX) return -1;
+    if (typeof x !== "bigint" || x < min || x > max) return -1;
     if (this.#u64.length === 0) this.#refresh();
     const slot = pair.claim(x);
     this.put(slot, x);

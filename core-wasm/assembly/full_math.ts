@@ -14,8 +14,8 @@ import {
   div3Rem1,
   isZero,
   mulWide,
-  reciprocal,
-  reciprocalOf,
+  DIVISOR_RECIPROCALS,
+  ReciprocalCache,
   setLimbs,
   setU64,
   limbsToF64,
@@ -344,22 +344,9 @@ function remainderSub(d: U256): void {
   r4 -= b1;
 }
 
-// Two cached reciprocals: a swap divides by 1e6 and by 1e6 - fee over and over.
-let recipD0: u64 = 0;
-let recipV0: u64 = 0;
-let recipD1: u64 = 0;
-let recipV1: u64 = 0;
-
-function reciprocalCached(dn: u64): u64 {
-  if (dn == recipD0) return recipV0;
-  if (dn == recipD1) return recipV1;
-  const v = reciprocal(dn);
-  recipD1 = recipD0;
-  recipV1 = recipV0;
-  recipD0 = dn;
-  recipV0 = v;
-  return v;
-}
+// The fee arithmetic's own two: a swap divides by 1e6 and by 1e6 - fee over
+// and over, and those must not evict the variable divisors.
+const FEE_RECIPROCALS = new ReciprocalCache();
 
 /**
  * o = a * m / d for 32-bit m and d (fee arithmetic: amount * (1e6 - fee) /
@@ -377,7 +364,7 @@ export function mulDivSmall(o: U256, a: U256, m: u32, d: u32, roundUp: bool): vo
   const s = clz(<u64>d);
   const rs = 64 - s;
   const dn = <u64>d << s;
-  const v = reciprocalCached(dn);
+  const v = FEE_RECIPROCALS.of(dn);
   if ((a1 | a2 | a3) == 0) {
     // most amounts fit one limb: a * m < 2^96 is two limbs, two steps
     const lo = a0 * mm;
@@ -462,7 +449,7 @@ export function mulDivQ128(o: U256, a: U256, d: U256): void {
     // division by the normalized d (reciprocal cached: liquidity repeats)
     const s = clz(d.l0);
     const dn = d.l0 << s;
-    const v = reciprocalOf(dn);
+    const v = DIVISOR_RECIPROCALS.of(dn);
     const top: u64 = s == 0 ? 0 : a.l0 >> (64 - s);
     const q2 = div2by1(top, a.l0 << s, dn, v);
     const q1 = div2by1(div2Rem, 0, dn, v);
@@ -477,7 +464,7 @@ export function mulDivQ128(o: U256, a: U256, d: U256): void {
     const rs: u64 = 64 - s;
     const d1 = s == 0 ? d.l1 : (d.l1 << s) | (d.l0 >> rs);
     const d0 = d.l0 << s;
-    const v = reciprocalOf(d1);
+    const v = DIVISOR_RECIPROCALS.of(d1);
     // a * 2^(128 + s) as limbs (x4, x3, x2, 0, 0); (x4, x3) < (d1, d0) as a < d * 2^64
     const x4: u64 = s == 0 ? 0 : a.l1 >> rs;
     const x3: u64 = s == 0 ? a.l1 : (a.l1 << s) | (a.l0 >> rs);

@@ -539,30 +539,36 @@ export function divWide(q: U256, qHi: U256 | null, d: U256): void {
   divWideBy(q, qHi, changetype<usize>(d), 4);
 }
 
-// Two cached reciprocals: a swap step divides by its next-price denominator
-// and by the active liquidity in turn, and both repeat from step to step.
-let lastD1: u64 = 0;
-let lastV: u64 = 0;
-let prevD1: u64 = 0;
-let prevV: u64 = 0;
+/**
+ * Reciprocals of the last two normalized divisor limbs computed (a miss
+ * replaces the older): a swap divides by the same two values again and again.
+ */
+export class ReciprocalCache {
+  d0: u64 = 0;
+  v0: u64 = 0;
+  d1: u64 = 0;
+  v1: u64 = 0;
 
-/** The reciprocal of a normalized divisor limb, from a two-entry cache. */
-export function reciprocalOf(d1: u64): u64 {
-  if (d1 == lastD1) return lastV;
-  if (d1 == prevD1) {
-    prevD1 = lastD1;
-    const v = prevV;
-    prevV = lastV;
-    lastD1 = d1;
-    lastV = v;
+  /** reciprocal(d) for a normalized d, computed only when not cached. */
+  // @ts-ignore: decorator
+  @inline
+  of(d: u64): u64 {
+    if (d == this.d0) return this.v0;
+    if (d == this.d1) return this.v1;
+    const v = reciprocal(d);
+    this.d1 = this.d0;
+    this.v1 = this.v0;
+    this.d0 = d;
+    this.v0 = v;
     return v;
   }
-  prevD1 = lastD1;
-  prevV = lastV;
-  lastD1 = d1;
-  lastV = reciprocal(d1);
-  return lastV;
 }
+
+/**
+ * The divisors of long division and fee growth: a swap step divides by its
+ * next-price denominator and by the active liquidity in turn.
+ */
+export const DIVISOR_RECIPROCALS = new ReciprocalCache();
 
 export let div3Rem1: u64 = 0;
 export let div3Rem0: u64 = 0;
@@ -646,7 +652,7 @@ export function divWideBy(q: U256, qHi: U256 | null, dp: usize, dLimbs: i32): vo
     st(UN, 0, ld(WIDE_PTR, 0) << s);
   }
   const d1 = ld(DN, n - 1);
-  const v = reciprocalOf(d1);
+  const v = DIVISOR_RECIPROCALS.of(d1);
   if (n == 1) {
     let rem = ld(UN, m);
     for (let j = m - 1; j >= 0; j--) {
@@ -758,7 +764,7 @@ function divBy3(q: U256, qHi: U256 | null, dp: usize, m: i32): bool {
     d1 = (d1 << s) | (d0 >> rs);
     d0 = d0 << s;
   }
-  const v = reciprocalOf(d2);
+  const v = DIVISOR_RECIPROCALS.of(d2);
   let r2 = normLimb(m, m, s);
   let r1 = normLimb(m - 1, m, s);
   let r0 = normLimb(m - 2, m, s);
